@@ -1,0 +1,87 @@
+"""Users, the site-wide signup switch, and the durable copy of sessions.
+
+``Session`` replaces Django's session table (``AbstractBaseSession``, as in Django's docs) so the
+durable copy also carries the owner and device metadata: "sign out everywhere" and the active
+sessions page keep working from PostgreSQL when the Redis index is gone.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
+from django.db import models
+
+
+class User(AbstractUser):
+    """A Trackeep user. ``role`` is the product role; admins are also Django staff."""
+
+    class Role(models.TextChoices):
+        USER = "user", "User"
+        ADMIN = "admin", "Admin"
+
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.USER)
+    bio = models.TextField(blank=True, max_length=2000)
+    timezone = models.CharField(max_length=64, default="UTC")
+
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["email"]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.is_superuser:
+            self.role = self.Role.ADMIN
+        if self.role == self.Role.ADMIN:
+            self.is_staff = True
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+
+class SiteSettings(models.Model):
+    """Instance-wide switches an admin controls (a single row)."""
+
+    signup_open = models.BooleanField(
+        default=False, help_text="Let anyone create an account from the sign-up page."
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "site settings"
+
+    def __str__(self) -> str:
+        return "Site settings"
+
+    @classmethod
+    def load(cls) -> SiteSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class Session(AbstractBaseSession):
+    """Durable copy of a session, with its owner and device (read by the session engines)."""
+
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
+    last_active = models.DateTimeField(null=True, blank=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_session"
+
+    @classmethod
+    def get_session_store_class(cls):  # type: ignore[no-untyped-def]
+        from accounts.sessions.redis_db import SessionStore
+
+        return SessionStore

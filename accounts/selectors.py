@@ -1,0 +1,76 @@
+"""Cached reads for accounts: the public profile and the active sessions list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.cache import caches
+
+from accounts.sessions import index
+from accounts.sessions.metadata import META_KEY, parse_time
+from core.redis import keys, ttl
+
+PROFILE_FIELDS = ("id", "username", "email", "full_name", "role", "bio", "timezone", "date_joined")
+
+
+def any_user_exists() -> bool:
+    return bool(get_user_model().objects.exists())
+
+
+def get_profile(user_id: int) -> dict[str, Any] | None:
+    """The user's profile as a plain dict, cached 15 minutes (never secrets: no password, no 2FA)."""
+    cache = caches["default"]
+    key = keys.user_profile_cache_key(user_id)
+    profile = cache.get(key)
+    if profile is None:
+        profile = get_user_model().objects.filter(pk=user_id).values(*PROFILE_FIELDS).first()
+        if profile is None:
+            return None
+        cache.set(key, profile, ttl.USER_PROFILE)
+    return profile  # type: ignore[no-any-return]
+
+
+def forget_profile(user_id: int) -> None:
+    caches["default"].delete(keys.user_profile_cache_key(user_id))
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    """One row of the "Active sessions" page."""
+
+    key: str
+    ip: str | None
+    user_agent: str
+    created_at: Any
+    last_active: Any
+    current: bool
+
+
+def list_sessions(user_id: int, current_key: str | None) -> list[ActiveSession]:
+    """The user's active sessions with their device metadata, current one first."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.base import SessionBase
+    from django.utils.module_loading import import_string
+
+    store_class: type[SessionBase] = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    rows = []
+    for key in index.active_keys(user_id):
+        data = store_class(key).load()
+        meta = data.get(META_KEY)
+        if not meta or meta.get("user_id") != user_id:
+            index.remove(user_id, key)
+            continue
+        rows.append(
+            ActiveSession(
+                key=key,
+                ip=meta.get("ip"),
+                user_agent=meta.get("user_agent", ""),
+                created_at=parse_time(meta.get("created_at")),
+                last_active=parse_time(meta.get("last_active")),
+                current=key == current_key,
+            )
+        )
+    rows.sort(key=lambda s: (not s.current, -(s.last_active.timestamp() if s.last_active else 0)))
+    return rows

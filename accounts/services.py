@@ -1,0 +1,86 @@
+"""Account writes and their side effects: logins, session revocation, profile updates, setup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest
+from django.utils.module_loading import import_string
+
+from accounts.events import sessions_revoked
+from accounts.sessions import index
+from accounts.sessions.metadata import META_KEY, SNAPSHOT_KEY, session_metadata, user_snapshot
+
+
+def _store(key: str | None = None) -> Any:
+    return import_string(f"{settings.SESSION_ENGINE}.SessionStore")(key)
+
+
+def record_login(request: HttpRequest, user: Any) -> None:
+    """Stamp the (already cycled) session with the seed's metadata and the user snapshot."""
+    request.session[META_KEY] = session_metadata(request, user)
+    request.session[SNAPSHOT_KEY] = user_snapshot(user)
+
+
+def record_logout(request: HttpRequest, user: Any) -> None:
+    if user is not None and request.session.session_key:
+        index.remove(user.pk, request.session.session_key)
+
+
+def _all_session_keys(user_id: int) -> set[str]:
+    from accounts.models import Session
+
+    keys = set(Session.objects.filter(user_id=user_id).values_list("session_key", flat=True))
+    return keys | set(index.active_keys(user_id))
+
+
+def revoke_sessions(user_id: int, session_keys: set[str] | list[str], reason: str) -> list[str]:
+    """Delete the given sessions (Redis and database) and tell listeners (open sockets close)."""
+    revoked = sorted(session_keys)
+    for key in revoked:
+        _store(key).delete(key)
+    index.remove(user_id, *revoked)
+    if revoked:
+        sessions_revoked.send(sender=None, user_id=user_id, session_keys=revoked, reason=reason)
+    return revoked
+
+
+def revoke_session(user_id: int, session_key: str) -> bool:
+    """Sign out one session of ``user_id``; False if it is not one of theirs."""
+    if session_key not in _all_session_keys(user_id):
+        return False
+    revoke_sessions(user_id, [session_key], reason="revoked")
+    return True
+
+
+def revoke_other_sessions(user_id: int, keep_key: str | None, reason: str = "revoked") -> list[str]:
+    """Sign out every session of ``user_id`` except ``keep_key``."""
+    return revoke_sessions(user_id, _all_session_keys(user_id) - {keep_key}, reason=reason)
+
+
+def refresh_session_snapshots(user: Any) -> None:
+    """Rewrite the user snapshot in every stored session of ``user`` after a profile change."""
+    snapshot = user_snapshot(user)
+    for key in _all_session_keys(user.pk):
+        store = _store(key)
+        data = store.load()
+        if not data or data.get(SNAPSHOT_KEY) == snapshot:
+            continue
+        store._session_cache = {**data, SNAPSHOT_KEY: snapshot}
+        store.modified = True
+        store.save()
+
+
+def update_profile(request: HttpRequest, form: Any) -> Any:
+    """Save a profile form. The ``post_save`` handler refreshes the stored sessions and the cached
+    profile; the in-memory session of this request is updated here so its save is not stale."""
+    user = form.save()
+    request.session[SNAPSHOT_KEY] = user_snapshot(user)
+    return user
+
+
+def create_first_admin(*, email: str, username: str, password: str) -> Any:
+    """Create the instance's first account, an admin (the first-run page)."""
+    return get_user_model().objects.create_superuser(username=username, email=email, password=password)

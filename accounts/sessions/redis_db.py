@@ -1,0 +1,68 @@
+"""Session engine: reads from the state Redis, writes through to the database.
+
+Django's ``cached_db`` semantics on the ``state`` cache alias: a request reads its session with one
+Redis GET; every save also writes the durable row, so a Redis restart, flush or failover logs nobody
+out. Unlike Django's class, *every* cache call here tolerates Redis errors (Django 5.2 still lets the
+refill in ``load()`` and the cache delete in ``delete()`` raise), and saves keep the per-user index
+(``accounts.sessions.index``) current.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+
+from accounts.sessions import index
+from accounts.sessions.base import MetadataSessionMixin
+
+logger = logging.getLogger("django.contrib.sessions")
+
+
+class SessionStore(MetadataSessionMixin, CachedDBStore):
+    """``cached_db`` on the state Redis, outage-proof, with the per-user session index."""
+
+    def load(self) -> dict:  # type: ignore[type-arg]
+        try:
+            data = self._cache.get(self.cache_key)
+        except Exception:
+            logger.warning("session cache unavailable; reading the session from the database")
+            data = None
+        if data is not None:
+            return data  # type: ignore[no-any-return]
+        row = self._get_session_from_db()
+        if not row:
+            return {}
+        data = self.decode(row.session_data)
+        try:
+            self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=row.expire_date))
+        except Exception:
+            logger.warning("session cache unavailable; not refilling it")
+        return data  # type: ignore[no-any-return]
+
+    def exists(self, session_key: str | None) -> bool:
+        if not session_key:
+            return False
+        try:
+            if (self.cache_key_prefix + session_key) in self._cache:
+                return True
+        except Exception:
+            logger.warning("session cache unavailable; checking the database only")
+        return bool(super(CachedDBStore, self).exists(session_key))
+
+    def save(self, must_create: bool = False) -> None:
+        super().save(must_create)
+        user_id = self.owner_id()
+        if user_id and self.session_key:
+            index.add(user_id, self.session_key, time.time() + self.get_expiry_age())
+
+    def delete(self, session_key: str | None = None) -> None:
+        key = session_key or self.session_key
+        super(CachedDBStore, self).delete(session_key)
+        if key is None:
+            return
+        try:
+            self._cache.delete(self.cache_key_prefix + key)
+        except Exception:
+            logger.warning("session cache unavailable; the database copy is deleted")

@@ -1,0 +1,76 @@
+"""Account pages: first-run setup, profile, and active sessions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.forms import FirstAdminForm, ProfileForm
+
+
+def setup(request: HttpRequest) -> HttpResponse:
+    """First-run page: creates the admin account while the instance has no user at all."""
+    if selectors.any_user_exists():
+        raise Http404("Trackeep is already set up.")
+    form = FirstAdminForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.create_first_admin(
+            email=form.cleaned_data["email"],
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password1"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome to Trackeep. Your admin account is ready.")
+        return redirect("home")
+    return render(request, "accounts/setup.html", {"form": form})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's profile, served from the profile cache."""
+    data = selectors.get_profile(request.user.pk)
+    if data is None:
+        raise Http404
+    return render(request, "accounts/profile.html", {"profile": data})
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    user = get_user_model().objects.get(pk=request.user.pk)
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(request, form)
+        messages.success(request, "Profile saved.")
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@login_required
+def sessions(request: HttpRequest) -> HttpResponse:
+    rows = selectors.list_sessions(request.user.pk, request.session.session_key)
+    return render(request, "accounts/sessions.html", {"sessions": rows})
+
+
+@login_required
+@require_POST
+def revoke_session(request: HttpRequest, key: str) -> HttpResponse:
+    if key == request.session.session_key:
+        messages.error(request, "Use “Log out” to end the session you are using.")
+    elif services.revoke_session(request.user.pk, key):
+        messages.success(request, "That session has been signed out.")
+    else:
+        raise Http404
+    return redirect("accounts:sessions")
+
+
+@login_required
+@require_POST
+def revoke_other_sessions(request: HttpRequest) -> HttpResponse:
+    revoked = services.revoke_other_sessions(request.user.pk, request.session.session_key)
+    messages.success(request, f"Signed out {len(revoked)} other session(s).")
+    return redirect("accounts:sessions")

@@ -1,0 +1,7 @@
+"""App config for analytics."""
+
+from django.apps import AppConfig
+
+
+class AnalyticsConfig(AppConfig):
+    name = "analytics"

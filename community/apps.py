@@ -1,0 +1,7 @@
+"""App config for community."""
+
+from django.apps import AppConfig
+
+
+class CommunityConfig(AppConfig):
+    name = "community"

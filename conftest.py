@@ -1,0 +1,49 @@
+"""Test-wide fixtures: every test gets its own Redis key prefix, cleaned up afterwards.
+
+Tests run against a real Redis (``REDIS_URL``; ``make test`` starts a private one when unset) and
+never flush it: each test's keys, cache entries, sessions and channel-layer groups live under a
+fresh prefix that is SCAN-deleted at teardown, so the shared 127.0.0.1:6379 stays untouched.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings as django_settings
+
+from core.redis.breaker import reset_all_breakers
+
+
+@pytest.fixture(autouse=True)
+def redis_key_prefix(settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    prefix = f"tkt{uuid.uuid4().hex[:12]}"
+    caches = copy.deepcopy(django_settings.CACHES)
+    for config in caches.values():
+        config["KEY_PREFIX"] = prefix
+    settings.CACHES = caches
+    settings.REDIS_KEY_PREFIX = prefix
+    layers = copy.deepcopy(django_settings.CHANNEL_LAYERS)
+    if "CONFIG" in layers["default"]:
+        layers["default"]["CONFIG"]["prefix"] = f"{prefix}:ch"
+    settings.CHANNEL_LAYERS = layers
+    reset_all_breakers()
+    yield prefix
+    reset_all_breakers()
+    _delete_prefixed_keys(prefix)
+
+
+def _delete_prefixed_keys(prefix: str) -> None:
+    import redis
+
+    from core.redis.client import get_client
+
+    try:
+        client = get_client("state")
+        batch = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        if batch:
+            client.unlink(*batch)
+    except redis.RedisError:
+        pass  # a test that stopped Redis on purpose leaves nothing behind to clean

@@ -1,0 +1,1 @@
+"""Platform layer shared by every Trackeep app: Redis access, checks, health, base views."""

@@ -1,0 +1,7 @@
+"""Trackeep's Redis platform layer: one concern per module (see docs/architecture.md, section 3).
+
+- ``client``: raw clients per role; ``keys``: every key; ``ttl``: every expiry;
+- ``scripts`` + ``lua/``: Lua loaded once; ``serializers``: msgpack with ext types, compression;
+- ``breaker``: the circuit breaker inside every connection; ``caching``: cache-aside with
+  generations and stampede protection; ``health``: PING/INFO/SLOWLOG and alert thresholds.
+"""

@@ -1,0 +1,81 @@
+"""Every raw Redis key and every Channels group name, one documented function each.
+
+Raw keys start with ``settings.REDIS_KEY_PREFIX`` (``tk`` in production; tests use a fresh prefix
+per test). Keys handed to Django's cache API (``*_cache_key``) omit it, because django-redis adds
+``<prefix>:<version>:`` itself. ``{...}`` is a Cluster hash tag: keys a script touches together
+share one. User-supplied text is hashed, never embedded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+
+
+def _prefix() -> str:
+    return str(settings.REDIS_KEY_PREFIX)
+
+
+def digest(text: str) -> str:
+    """A short, stable, key-safe digest of arbitrary text (user input never enters keys raw)."""
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:20]
+
+
+# --- cache role (via django.core.cache, prefix added by django-redis) ---------------------------
+
+
+def user_profile_cache_key(user_id: int) -> str:
+    """Cached public profile of a user: ``u:{uid}:profile``."""
+    return f"u:{user_id}:profile"
+
+
+def generation_cache_key(name: str, user_id: int) -> str:
+    """Generation counter of one cached family for one user: ``gen:{name}:{uid}``."""
+    return f"gen:{name}:{user_id}"
+
+
+def search_cache_key(user_id: int, generation: int, query_digest: str) -> str:
+    """Cached search results: ``search:{uid}:g{gen}:{sha1(query+filters)}``."""
+    return f"search:{user_id}:g{generation}:{query_digest}"
+
+
+def dashboard_cache_key(user_id: int, range_name: str, generation: int) -> str:
+    """Cached dashboard aggregates: ``analytics:{uid}:dashboard:{range}:g{gen}``."""
+    return f"analytics:{user_id}:dashboard:{range_name}:g{generation}"
+
+
+# --- state role (raw client) -------------------------------------------------------------------
+
+
+def user_sessions_index(user_id: int) -> str:
+    """Sorted set of a user's session keys, scored by expiry: ``tk:{u:uid}:sessions``."""
+    return f"{_prefix()}:{{u:{user_id}}}:sessions"
+
+
+def rate_limit(policy: str, identity: str, part: str = "count") -> str:
+    """One rate-limit bucket: ``tk:rl:{policy:sha1(identity)}:part``."""
+    return f"{_prefix()}:rl:{{{policy}:{digest(identity)}}}:{part}"
+
+
+def rate_limit_pattern(policy: str = "*") -> str:
+    """SCAN pattern over the buckets of one policy (maintenance commands only)."""
+    return f"{_prefix()}:rl:{{{policy}:*"
+
+
+def key_pattern() -> str:
+    """SCAN pattern over every raw key of this deployment (maintenance commands only)."""
+    return f"{_prefix()}:*"
+
+
+# --- Channels groups (dots only: Channels rejects colons) --------------------------------------
+
+
+def user_group(user_id: int) -> str:
+    """Channels group of every socket of one user: ``user.{uid}``."""
+    return f"user.{user_id}"
+
+
+def conversation_group(conversation_id: int) -> str:
+    """Channels group of one conversation: ``conversation.{id}``."""
+    return f"conversation.{conversation_id}"

@@ -1,0 +1,16 @@
+"""Every Redis expiry in seconds, each with the reason for its length (seed section 4.2)."""
+
+MINUTE = 60
+HOUR = 60 * MINUTE
+DAY = 24 * HOUR
+
+SESSION = DAY  # seed: 24 h sliding session lifetime
+SESSION_ACTIVITY_WRITE_INTERVAL = MINUTE  # last_active is written at most once a minute
+USER_PROFILE = 15 * MINUTE  # seed: profiles 5-15 min; invalidated on update anyway
+SEARCH_RESULTS = 5 * MINUTE  # seed: search results 5 min; generations make staleness impossible
+DASHBOARD = 30 * MINUTE  # seed: 15-60 min; bumped by the user's own activity
+RECOMMENDATIONS = HOUR  # seed: 1 h, refreshed daily or on new interaction
+POPULAR_LEARNING_PATHS = 30 * MINUTE  # seed: popular paths 30 min
+MARKETPLACE_VIEWS_BUCKET = 25 * HOUR  # an hour bucket must outlive the 24 h trending union
+LOGIN_ATTEMPTS_WINDOW = 5 * MINUTE  # seed: 5 login attempts per 5 minutes
+GENERATION = 7 * DAY  # generation counters outlive every entry that embeds them

@@ -1,0 +1,7 @@
+"""App config for learning."""
+
+from django.apps import AppConfig
+
+
+class LearningConfig(AppConfig):
+    name = "learning"

@@ -1,0 +1,7 @@
+"""App config for marketplace."""
+
+from django.apps import AppConfig
+
+
+class MarketplaceConfig(AppConfig):
+    name = "marketplace"

@@ -1,0 +1,1 @@
+"""Trackeep messaging app."""

@@ -1,0 +1,7 @@
+"""App config for messaging."""
+
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    name = "messaging"

@@ -1,0 +1,1 @@
+"""Trackeep search app."""

@@ -1,0 +1,120 @@
+"""Sessions on the state Redis with a durable database copy, and the per-user session index."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Session
+from accounts.sessions import index
+from accounts.sessions.metadata import META_KEY
+from core.redis import keys
+from core.redis.client import get_client
+from tests.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client: Client, user, agent: str = "pytest-agent") -> None:  # type: ignore[no-untyped-def]
+    response = client.post(
+        reverse("account_login"),
+        {"login": user.username, "password": PASSWORD},
+        HTTP_USER_AGENT=agent,
+    )
+    assert response.status_code == 302, response.content[:500]
+
+
+def test_login_stores_session_in_redis_and_database_with_metadata() -> None:
+    user = make_user()
+    client = Client()
+    login(client, user, agent="Firefox on Linux")
+    key = client.session.session_key
+    assert get_client("state").zscore(keys.user_sessions_index(user.pk), key) is not None
+    row = Session.objects.get(session_key=key)
+    assert row.user_id == user.pk
+    assert row.user_agent == "Firefox on Linux"
+    meta = client.session[META_KEY]
+    assert {meta["user_id"], meta["username"], meta["email"], meta["role"]} == {
+        user.pk,
+        user.username,
+        user.email,
+        "user",
+    }
+
+
+def test_session_survives_redis_losing_every_key(redis_key_prefix: str) -> None:
+    user = make_user()
+    client = Client()
+    login(client, user)
+    state = get_client("state")
+    lost = list(state.scan_iter(match=f"{redis_key_prefix}*"))
+    assert lost  # the session copy and the index were in Redis...
+    state.unlink(*lost)  # ...and are gone, as after a flush of this deployment's keys
+    response = client.get(reverse("accounts:profile"))
+    assert response.status_code == 200
+    assert user.username.encode() in response.content
+    assert state.exists(f"{redis_key_prefix}:1:django.contrib.sessions.cached_db{client.session.session_key}")
+
+
+def test_warm_authenticated_page_needs_no_database_query_and_one_session_read() -> None:
+    user = make_user()
+    client = Client()
+    login(client, user)
+    client.get(reverse("accounts:profile"))  # warms the profile cache
+    state = get_client("state")
+    before = state.info("commandstats")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("accounts:profile"))
+    after = state.info("commandstats")
+    assert response.status_code == 200
+    assert len(queries) == 0, [q["sql"] for q in queries]
+    gets = after.get("cmdstat_get", {}).get("calls", 0) - before.get("cmdstat_get", {}).get("calls", 0)
+    assert gets == 2  # one for the session, one for the cached profile
+
+
+def test_sign_out_everywhere_else_leaves_only_the_current_session() -> None:
+    user = make_user()
+    devices = [Client() for _ in range(3)]
+    for n, device in enumerate(devices):
+        login(device, user, agent=f"device {n}")
+    current = devices[0]
+    assert len(index.active_keys(user.pk)) == 3
+    response = current.post(reverse("accounts:revoke_others"))
+    assert response.status_code == 302
+    assert index.active_keys(user.pk) == [current.session.session_key]
+    assert Session.objects.filter(user=user).count() == 1
+    assert devices[1].get(reverse("accounts:profile")).status_code == 302  # back to login
+
+
+def test_password_change_signs_out_other_devices_but_keeps_this_one() -> None:
+    user = make_user()
+    this, other = Client(), Client()
+    login(this, user)
+    login(other, user)
+    response = this.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": PASSWORD,
+            "password1": "a new long passphrase 42",
+            "password2": "a new long passphrase 42",
+        },
+    )
+    assert response.status_code == 302
+    assert this.get(reverse("accounts:profile")).status_code == 200
+    assert other.get(reverse("accounts:profile")).status_code == 302
+    assert index.active_keys(user.pk) == [this.session.session_key]
+
+
+def test_replayed_cookie_after_logout_is_anonymous() -> None:
+    user = make_user()
+    client = Client()
+    login(client, user)
+    cookie = client.cookies["sessionid"].value
+    client.post(reverse("account_logout"))
+    replay = Client()
+    replay.cookies["sessionid"] = cookie
+    assert replay.get(reverse("accounts:profile")).status_code == 302
+    assert index.active_keys(user.pk) == []

@@ -1,0 +1,1 @@
+"""Developer tooling: private redis-server processes for `make run`, `make test` and the tests."""

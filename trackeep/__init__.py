@@ -1,0 +1,1 @@
+"""Trackeep project package: settings, URL routing, ASGI/WSGI entry points."""

@@ -1,0 +1,29 @@
+"""Root URL configuration: one include per app."""
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+from core import views as core_views
+
+# The admin logs in through allauth, so admin logins get the same throttling and 2FA.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Trackeep administration"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("setup/", account_views.setup, name="setup"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("content/", include("content.urls")),
+    path("search/", include("search.urls")),
+    path("messages/", include("messaging.urls")),
+    path("analytics/", include("analytics.urls")),
+    path("learning/", include("learning.urls")),
+    path("marketplace/", include("marketplace.urls")),
+    path("community/", include("community.urls")),
+]
