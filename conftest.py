@@ -20,6 +20,8 @@ from core.redis.breaker import reset_all_breakers
 @pytest.fixture(autouse=True)
 def redis_key_prefix(settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
     prefix = f"tkt{uuid.uuid4().hex[:12]}"
+    # Fast hashing: the suite creates and logs in many users; hashing strength is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     caches = copy.deepcopy(django_settings.CACHES)
     for config in caches.values():
         config["KEY_PREFIX"] = prefix

@@ -64,6 +64,7 @@ class RedisProcess:
         if self.data_dir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="tk-redis-")
             self.data_dir = Path(self._tmp.name)
+        self.data_dir = self.data_dir.resolve()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         args = [find_redis_server()]
         if self.config_file:
