@@ -1,0 +1,41 @@
+# Trackeep application image. The default command serves HTTP with gunicorn sync workers (WSGI);
+# docker-compose.yml runs the same image as Daphne (WebSockets, ASGI) and as the one-shot migrate.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_ROOT_USER_ACTION=ignore
+
+RUN useradd --system --user-group --uid 10001 --home-dir /app --no-create-home trackeep
+WORKDIR /app
+
+# Dependencies first, in a layer that survives code edits: with only the project metadata present,
+# `pip install .` installs the declared dependencies and no Trackeep code. The code runs from /app
+# (manage.py, gunicorn and daphne all put the working directory first on sys.path).
+COPY pyproject.toml README.md ./
+RUN pip install . && rm -rf build *.egg-info
+
+COPY . .
+# Static files are collected into the image, so every replica serves the same hashed manifest.
+# Production settings refuse to load without SECRET_KEY: this throwaway one exists for this command
+# only and is not kept in the image's environment.
+RUN SECRET_KEY=build-only-collectstatic-key TRACKEEP_MODE=production \
+        python manage.py collectstatic --noinput \
+    && mkdir -p var/media \
+    && chown -R trackeep:trackeep var
+
+USER trackeep
+EXPOSE 8000 8001
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python", "docker/healthcheck.py", "8000"]
+# Workers: WEB_CONCURRENCY (gunicorn reads it; docker-compose.yml defaults it to 3). nginx buffers
+# request bodies, so slow clients do not hold a sync worker; the timeout matches nginx's 60 s.
+CMD ["gunicorn", "trackeep.wsgi:application", \
+     "--bind", "0.0.0.0:8000", \
+     "--worker-class", "sync", \
+     "--timeout", "60", \
+     "--worker-tmp-dir", "/dev/shm", \
+     "--max-requests", "1000", "--max-requests-jitter", "100", \
+     "--access-logfile", "-"]
