@@ -4,14 +4,16 @@ Three roles (cache, state, channels; see docs/architecture.md) each get a URL. A
 ``REDIS_<ROLE>_URL`` wins, then ``REDIS_URL``, then a URL assembled from the seed's variables
 (``REDIS_ADDR``, ``REDIS_USERNAME``, ``REDIS_PASSWORD``, ``REDIS_DB``). ``rediss://`` selects TLS and
 a username in the URL selects an ACL user. ``REDIS_SENTINELS`` switches every role to Sentinel
-discovery of ``REDIS_SENTINEL_MASTER``. Kept free of Django imports so settings can use it.
+discovery: each role asks for the master named by ``REDIS_<ROLE>_SENTINEL_MASTER``, else
+``REDIS_SENTINEL_MASTER`` (so cache and state can stay separate instances), keeping the role URL's
+credentials and DB number. Kept free of Django imports so settings can use it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import environ
 
@@ -77,7 +79,8 @@ def role_settings(env: environ.Env, role: str) -> RedisRole:
         connect_timeout=parse_duration(env.str("REDIS_DIAL_TIMEOUT", default="1s")),
         read_timeout=read_timeout,
         sentinels=_sentinels(env),
-        sentinel_master=env.str("REDIS_SENTINEL_MASTER", default="mymaster"),
+        sentinel_master=env.str(f"REDIS_{role.upper()}_SENTINEL_MASTER", default="")
+        or env.str("REDIS_SENTINEL_MASTER", default="mymaster"),
     )
 
 
@@ -101,8 +104,17 @@ def django_redis_cache(
         options["CONNECTION_FACTORY"] = "django_redis.pool.SentinelConnectionFactory"
         options["SENTINELS"] = list(role.sentinels)
         options.pop("CONNECTION_POOL_CLASS")
-        db = role.url.rsplit("/", 1)[-1] if role.url.count("/") >= 3 else "0"
-        location = f"redis://{role.sentinel_master}/{db or 0}"
+        parts = urlsplit(role.url)
+        credentials = parts.netloc.rpartition("@")[0]
+        location = urlunsplit(
+            (
+                parts.scheme,
+                f"{credentials}@{role.sentinel_master}" if credentials else role.sentinel_master,
+                parts.path or "/0",
+                "",
+                "",
+            )
+        )
     return {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": location,
@@ -116,7 +128,13 @@ def channel_layer(role: RedisRole, *, prefix: str) -> dict[str, object]:
     """A ``CHANNEL_LAYERS`` entry using channels-redis on ``role``."""
     host: object = {"address": role.url}
     if role.sentinels:
-        host = {"sentinels": list(role.sentinels), "master_name": role.sentinel_master}
+        parts = urlsplit(role.url)
+        host = {
+            "sentinels": list(role.sentinels),
+            "master_name": role.sentinel_master,
+            "username": unquote(parts.username) if parts.username else None,
+            "password": unquote(parts.password) if parts.password else None,
+        }
     return {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
