@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt install migrate bench clean
+.PHONY: run test lint fmt install migrate bench clean demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,12 +27,23 @@ run: migrate
 	@echo "  Trackeep: http://$(HOST):$(PORT)/"
 	@echo "  First start: open that URL to create the admin account (or: $(BIN)/python manage.py createsuperuser)."
 	@echo ""
+	$(if $(filter 1 yes true,$(DEMO)),$(BIN)/python -m tools.with_redis --conf deploy/redis/dev.conf --dir var/redis -- \
+		$(BIN)/python manage.py seed_demo --skip-if-seeded)
 	$(BIN)/python -m tools.with_redis --conf deploy/redis/dev.conf --dir var/redis -- \
 		$(BIN)/daphne -b $(HOST) -p $(PORT) trackeep.asgi:application
+
+## `make run` with a small demo dataset added on first start (sign in as demo1, password trackeep-demo).
+demo:
+	$(MAKE) run DEMO=1
 
 ## Run the whole suite (uses DATABASE_URL/REDIS_URL when set, else SQLite and a private Redis).
 test: install
 	$(BIN)/python -m tools.with_redis -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Benchmark Redis features off vs on (PostgreSQL at 127.0.0.1:5432; docs/benchmarks.md), e.g.
+## make bench BENCH_ARGS="--users 2 --items 200 --duration 3"
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

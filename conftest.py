@@ -10,18 +10,24 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 
 from core.redis.breaker import reset_all_breakers
+from tests.redis_support import point_roles_at
+from tools.redis_process import RedisProcess
 
 
 @pytest.fixture(autouse=True)
-def redis_key_prefix(settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def redis_key_prefix(settings, tmp_path: Path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     prefix = f"tkt{uuid.uuid4().hex[:12]}"
     # Fast hashing: the suite creates and logs in many users; hashing strength is not under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests never reach the internet: bookmark metadata is fetched only where a test serves it.
+    settings.CONTENT_FETCH_METADATA = False
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads never land in the working tree
     caches = copy.deepcopy(django_settings.CACHES)
     for config in caches.values():
         config["KEY_PREFIX"] = prefix
@@ -49,3 +55,12 @@ def _delete_prefixed_keys(prefix: str) -> None:
             client.unlink(*batch)
     except redis.RedisError:
         pass  # a test that stopped Redis on purpose leaves nothing behind to clean
+
+
+@pytest.fixture
+def private_redis_roles(settings, tmp_path: Path) -> Iterator[RedisProcess]:  # type: ignore[no-untyped-def]
+    """Cache and state on a redis-server of this test's own, so command counts are exact."""
+    server = RedisProcess(data_dir=tmp_path / "redis").start()
+    point_roles_at(settings, server.url)
+    yield server
+    server.stop()

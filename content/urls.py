@@ -1,8 +1,63 @@
-"""URL routes of the content app."""
+"""URL routes of the content app (mounted at /content/)."""
 
 from __future__ import annotations
 
-from typing import Any
+from django.urls import path, register_converter
+
+import core.converters  # noqa: F401  (registers <dbid:>)
+from content.views import bookmarks, deletion, files, notes, shares, tags, tasks, transfer
+
+
+class TokenConverter:
+    regex = r"[A-Za-z0-9_-]{20,64}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TokenConverter, "token")
+
+
+def _item_routes(kind: str, plural: str, module: object) -> list:  # type: ignore[type-arg]
+    return [
+        path(f"{plural}/", getattr(module, f"{kind}_list"), name=f"{kind}_list"),
+        path(f"{plural}/<dbid:pk>/", getattr(module, f"{kind}_detail"), name=f"{kind}_detail"),
+        path(f"{plural}/<dbid:pk>/edit/", getattr(module, f"{kind}_edit"), name=f"{kind}_edit"),
+        path(f"{plural}/<dbid:pk>/delete/", deletion.confirm_delete, {"kind": kind}, name=f"{kind}_delete"),
+        path(f"{plural}/delete/", deletion.bulk_delete, {"kind": kind}, name=f"{kind}_bulk_delete"),
+    ]
+
 
 app_name = "content"
-urlpatterns: list[Any] = []
+urlpatterns = [
+    *_item_routes("bookmark", "bookmarks", bookmarks),
+    path("bookmarks/new/", bookmarks.bookmark_create, name="bookmark_create"),
+    path("bookmarks/<dbid:pk>/toggle/<str:flag>/", bookmarks.bookmark_toggle, name="bookmark_toggle"),
+    *_item_routes("task", "tasks", tasks),
+    path("tasks/new/", tasks.task_create, name="task_create"),
+    path("tasks/<dbid:pk>/toggle/", tasks.task_toggle, name="task_toggle"),
+    *_item_routes("note", "notes", notes),
+    path("notes/new/", notes.note_create, name="note_create"),
+    path("notes/<dbid:pk>/pin/", notes.note_pin, name="note_pin"),
+    *_item_routes("file", "files", files),
+    path("files/upload/", files.file_upload, name="file_upload"),
+    path("files/<dbid:pk>/download/", files.file_download, name="file_download"),
+    path("files/<dbid:pk>/shares/", files.share_create, name="share_create"),
+    path("files/<dbid:pk>/shares/<dbid:link_pk>/revoke/", files.share_revoke, name="share_revoke"),
+    path("s/<token:token>/", shares.share_page, name="share_page"),
+    path("s/<token:token>/download/", shares.share_download, name="share_download"),
+    path("tags/", tags.tag_list, name="tag_list"),
+    path("tags/new/", tags.tag_create, name="tag_create"),
+    path("tags/<dbid:pk>/", tags.tag_detail, name="tag_detail"),
+    path("tags/<dbid:pk>/edit/", tags.tag_edit, name="tag_edit"),
+    path("tags/<dbid:pk>/merge/", tags.tag_merge, name="tag_merge"),
+    path("tags/<dbid:pk>/delete/", deletion.confirm_delete, {"kind": "tag"}, name="tag_delete"),
+    path("transfer/", transfer.transfer, name="transfer"),
+    path("transfer/bookmarks/import/", transfer.import_bookmarks, name="import_bookmarks"),
+    path("transfer/bookmarks/export/", transfer.export_bookmarks, name="export_bookmarks"),
+    path("transfer/archive/import/", transfer.import_archive, name="import_archive"),
+    path("transfer/archive/export/", transfer.export_archive, name="export_archive"),
+]

@@ -9,3 +9,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import checks  # noqa: F401  (registers the checks)
+        from core.ratelimit import checks as ratelimit_checks  # noqa: F401

@@ -166,3 +166,19 @@ def test_deactivated_user_is_signed_out_everywhere() -> None:
     user.is_active = False
     user.save()
     assert client.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_password_reset_by_email_signs_out_every_session(mailoutbox) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    device = Client()
+    post_login(device, user.username)
+    Client().post(reverse("account_reset_password"), {"email": user.email})
+    assert len(mailoutbox) == 1
+    link = next(word for word in mailoutbox[0].body.split() if "/accounts/password/reset/key/" in word)
+    browser = Client()
+    form_page = browser.get(link, follow=True)
+    new = "a brand new passphrase 7"
+    browser.post(form_page.redirect_chain[-1][0], {"password1": new, "password2": new})
+    user.refresh_from_db()
+    assert user.check_password(new)
+    assert device.get(reverse("accounts:profile")).status_code == 302

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import redis
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +15,7 @@ from accounts.sessions.metadata import META_KEY
 from core.redis import keys
 from core.redis.client import get_client
 from tests.factories import PASSWORD, make_user
+from tools.redis_process import RedisProcess
 
 pytestmark = pytest.mark.django_db
 
@@ -59,20 +61,28 @@ def test_session_survives_redis_losing_every_key(redis_key_prefix: str) -> None:
     assert state.exists(f"{redis_key_prefix}:1:django.contrib.sessions.cached_db{client.session.session_key}")
 
 
-def test_warm_authenticated_page_needs_no_database_query_and_one_session_read() -> None:
+def test_warm_authenticated_page_needs_no_database_query_and_one_session_read(
+    private_redis_roles: RedisProcess,
+) -> None:
     user = make_user()
     client = Client()
     login(client, user)
     client.get(reverse("accounts:profile"))  # warms the profile cache
-    state = get_client("state")
-    before = state.info("commandstats")
+    stats = redis.Redis(port=private_redis_roles.port)
+    before = stats.info("commandstats")
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("accounts:profile"))
-    after = state.info("commandstats")
+    after = stats.info("commandstats")
     assert response.status_code == 200
     assert len(queries) == 0, [q["sql"] for q in queries]
-    gets = after.get("cmdstat_get", {}).get("calls", 0) - before.get("cmdstat_get", {}).get("calls", 0)
-    assert gets == 2  # one for the session, one for the cached profile
+
+    def calls(command: str) -> int:
+        return int(after.get(f"cmdstat_{command}", {}).get("calls", 0)) - int(
+            before.get(f"cmdstat_{command}", {}).get("calls", 0)
+        )
+
+    assert calls("get") == 2  # the session, and the cached profile
+    assert calls("set") == 0  # nothing written on a warm read
 
 
 def test_sign_out_everywhere_else_leaves_only_the_current_session() -> None:

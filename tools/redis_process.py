@@ -98,7 +98,8 @@ class RedisProcess:
             time.sleep(0.05)
         raise RuntimeError(f"redis-server on port {self.port} did not answer PING in time")
 
-    def stop(self) -> None:
+    def _terminate(self) -> None:
+        """SIGTERM (Redis saves its RDB on the way out), SIGKILL if it takes longer than 5 s."""
         if self._proc is not None and self._proc.poll() is None:
             self._proc.terminate()
             try:
@@ -107,6 +108,10 @@ class RedisProcess:
                 self._proc.kill()
                 self._proc.wait()
         self._proc = None
+
+    def stop(self) -> None:
+        """Stop the server; a temporary data directory is removed, a given ``data_dir`` is kept."""
+        self._terminate()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
@@ -114,10 +119,7 @@ class RedisProcess:
 
     def restart(self) -> None:
         """Stop and start again on the same port and data directory (keeps AOF/RDB files)."""
-        if self._proc is not None:
-            self._proc.terminate()
-            self._proc.wait(timeout=5)
-        self._proc = None
+        self._terminate()
         self.start()
 
     def __enter__(self) -> RedisProcess:

@@ -5,3 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 websocket_urlpatterns: list[Any] = []
+
+from messaging.routing import websocket_urlpatterns as messaging_routes  # noqa: E402
+
+websocket_urlpatterns += messaging_routes

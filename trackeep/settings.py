@@ -16,7 +16,6 @@ from trackeep.redis_config import channel_layer, django_redis_cache, role_settin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
 MODE = env.str("TRACKEEP_MODE", default="development")
 if MODE not in ("development", "production"):
@@ -63,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "accounts.middleware.SnapshotAuthenticationMiddleware",
+    "core.ratelimit.middleware.RateLimitMiddleware",
     "accounts.middleware.SessionActivityMiddleware",
     "accounts.middleware.FirstRunMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -85,6 +85,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.signup",
+                "messaging.context_processors.unread_counts",
             ],
         },
     },
@@ -105,7 +107,7 @@ REDIS_RATELIMIT_ENABLED = env.bool("REDIS_RATELIMIT_ENABLED", default=True)
 REDIS_PUBSUB_ENABLED = env.bool("REDIS_PUBSUB_ENABLED", default=True)
 REDIS_ROLES = {role: role_settings(env, role) for role in ("cache", "state", "channels")}
 # Circuit breaker: after this many consecutive failures a role's Redis is skipped for the period.
-REDIS_BREAKER_FAILURES = env.int("REDIS_BREAKER_FAILURES", default=3)
+REDIS_BREAKER_FAILURES = env.int("REDIS_BREAKER_FAILURES", default=2)
 REDIS_BREAKER_RESET_SECONDS = env.float("REDIS_BREAKER_RESET_SECONDS", default=10.0)
 
 _LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -121,8 +123,9 @@ CACHES = {
         REDIS_ROLES["state"], key_prefix=REDIS_KEY_PREFIX, ignore_exceptions=False, timeout=86400
     ),
 }
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-DJANGO_REDIS_LOGGER = "core.redis"
+# The circuit breaker logs once when it opens and once when it closes; a traceback per ignored cache
+# call during an outage would flood the logs.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 
 SESSION_ENGINE = "accounts.sessions.redis_db" if REDIS_SESSIONS_ENABLED else "accounts.sessions.database"
 SESSION_CACHE_ALIAS = "state"
@@ -157,14 +160,18 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="none")
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_SESSION_REMEMBER = None
-# Login attempts are limited by our own atomic limiter on the state Redis (accounts.adapter).
-ACCOUNT_RATE_LIMITS = {"login_failed": None}
+ACCOUNT_SESSION_REMEMBER = True  # sessions slide for 24 h; no "remember me" box
+# allauth's limiter locks with cache.add on the default cache, so it cannot run while that Redis is
+# down; login attempts and password resets are limited by core.ratelimit instead (one mechanism).
+ACCOUNT_RATE_LIMITS = False
 LOGIN_ATTEMPTS_LIMIT = env.int("LOGIN_ATTEMPTS_LIMIT", default=5)
 LOGIN_ATTEMPTS_WINDOW_SECONDS = env.int("LOGIN_ATTEMPTS_WINDOW_SECONDS", default=300)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Trackeep"
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# --- Messaging -------------------------------------------------------------------------------
+MESSAGE_MAX_LENGTH = env.int("MESSAGE_MAX_LENGTH", default=4000)
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -188,6 +195,22 @@ STORAGES = {
     },
 }
 
+# --- Content: uploads, imports, bookmark metadata (docs/content.md) --------------------------
+# Uploaded files: per-file cap, checked by content.uploads before anything is stored.
+CONTENT_UPLOAD_MAX_BYTES = env.int("CONTENT_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Import files (browser bookmark HTML, Trackeep archives).
+CONTENT_IMPORT_MAX_BYTES = env.int("CONTENT_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
+# Fetch a bookmarked page's title in the background when none was given (off: title from the URL).
+CONTENT_FETCH_METADATA = env.bool("CONTENT_FETCH_METADATA", default=True)
+CONTENT_FETCH_TIMEOUT_SECONDS = env.float("CONTENT_FETCH_TIMEOUT_SECONDS", default=3.0)
+# Allow fetching pages on loopback/private addresses (off: a bookmark cannot probe the LAN).
+CONTENT_FETCH_ALLOW_PRIVATE = env.bool("CONTENT_FETCH_ALLOW_PRIVATE", default=False)
+# Request bodies: form fields (not files) up to 2.5 MiB; file parts above 2.5 MiB spool to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
 # --- Email -----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -203,10 +226,41 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    # Preloading commits the whole domain to HTTPS in browsers for months and is hard to undo, so it
+    # stays an explicit opt-in and check --deploy does not nag about it (docs/deployment.md).
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # /healthz is probed over plain HTTP inside the compose network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# --- Rate limits (core.ratelimit; docs/ratelimiting.md) -------------------------------------
+# Every limit in one table. window in seconds; paths are path prefixes, url_names resolved URL names,
+# methods empty means all; fallback: only for requests no other policy claims; identity user_or_ip |
+# ip | ip_and_account; outage when Redis fails: "open" (admit, log, count) or "local" (per-process
+# limiter); enforced_by: "middleware", or the module that applies it.
+RATE_LIMIT_POLICIES = [
+    {"name": "general", "description": "pages and API", "window": 60, "limit": 100,
+     "algorithm": "sliding_window", "fallback": True, "outage": "open"},
+    {"name": "search", "description": "search", "window": 60, "limit": 100,
+     "algorithm": "fixed_window", "paths": ["/search/"], "outage": "open"},
+    # Add analytics' recommendation refresh here when that view exists (the check flags unknown names).
+    {"name": "expensive", "description": "exports and bookmark creation (metadata fetch)",
+     "window": 60, "limit": 20, "algorithm": "token_bucket", "outage": "local",
+     "url_names": ["content:export_bookmarks", "content:export_archive", "content:bookmark_create"]},
+    {"name": "uploads", "description": "file uploads and imports", "window": 600, "limit": 10,
+     "algorithm": "sliding_window", "methods": ["POST"], "outage": "local",
+     "url_names": ["content:file_upload", "content:import_bookmarks", "content:import_archive"]},
+    {"name": "password_reset", "description": "password reset requests", "window": 300, "limit": 5,
+     "algorithm": "fixed_window", "identity": "ip", "paths": ["/accounts/password/reset/"],
+     "methods": ["POST"], "outage": "local"},
+    {"name": "login", "description": "login attempts", "window": LOGIN_ATTEMPTS_WINDOW_SECONDS,
+     "limit": LOGIN_ATTEMPTS_LIMIT, "algorithm": "fixed_window", "identity": "ip_and_account",
+     "outage": "local", "enforced_by": "accounts.login_throttle"},
+]  # fmt: skip
+# Per-policy changes from the environment, e.g. '{"general": {"limit": 200}}' (a new name adds a policy).
+RATE_LIMIT_POLICY_OVERRIDES = env.json("RATE_LIMIT_POLICIES_JSON", default={})
+RATE_LIMIT_EXEMPT_PATHS = [STATIC_URL, "/healthz", "/readyz"]
 
 # --- Logging ---------------------------------------------------------------------------------
 LOGGING = {

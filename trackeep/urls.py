@@ -4,6 +4,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+import core.converters  # noqa: F401  (registers <dbid:> before any app URLconf)
 from accounts import views as account_views
 from core import views as core_views
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("setup/", account_views.setup, name="setup"),
+    path("admin/ratelimit/", include("core.ratelimit.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -3,5 +3,6 @@
 - ``client``: raw clients per role; ``keys``: every key; ``ttl``: every expiry;
 - ``scripts`` + ``lua/``: Lua loaded once; ``serializers``: msgpack with ext types, compression;
 - ``breaker``: the circuit breaker inside every connection; ``caching``: cache-aside with
-  generations and stampede protection; ``health``: PING/INFO/SLOWLOG and alert thresholds.
+  generations and stampede protection; ``health``: PING/INFO/SLOWLOG and alert thresholds;
+- ``keyspace``: SCAN statistics per key family for ``manage.py cache_inspect``.
 """

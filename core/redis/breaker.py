@@ -68,6 +68,8 @@ class CircuitBreaker:
             return False
 
     def record_success(self) -> None:
+        if self._state == CLOSED and not self._failures:
+            return  # the common case on every reply: no lock taken
         with self._lock:
             if self._state != CLOSED:
                 logger.warning("Redis %s reachable again; circuit closed", self.name)
@@ -120,10 +122,14 @@ def reset_all_breakers() -> None:
 
 
 class BreakerConnectionMixin:
-    """Consults the server's breaker before connecting; reports connect failures and timeouts."""
+    """Consults the server's breaker before connecting; reports connect failures and timeouts.
+
+    Every reply counts as a success, so failures only accumulate while they are consecutive.
+    """
 
     host: str
     port: int
+    _breaker_connecting = False
 
     def _breaker(self) -> CircuitBreaker:
         return breaker_for(f"{self.host}:{self.port}")
@@ -134,20 +140,29 @@ class BreakerConnectionMixin:
         breaker = self._breaker()
         if not breaker.allow():
             raise redis.ConnectionError(f"Redis {self.host}:{self.port} skipped: circuit open")
+        self._breaker_connecting = True
         try:
             super().connect()  # type: ignore[misc]
-        except (redis.ConnectionError, redis.TimeoutError, OSError):
+        except BaseException:
+            # Any error (a refused or silent socket, but also e.g. SELECT of a missing DB) must
+            # settle a half-open trial, or the breaker would refuse every connection from then on.
             breaker.record_failure()
             raise
+        finally:
+            self._breaker_connecting = False
         breaker.record_success()
 
     def read_response(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            return super().read_response(*args, **kwargs)  # type: ignore[misc]
+            response = super().read_response(*args, **kwargs)  # type: ignore[misc]
         except redis.TimeoutError:
-            # A server that accepts connections but does not answer (paused, overloaded).
-            self._breaker().record_failure()
+            # A server that accepts connections but does not answer (paused, overloaded). During
+            # connect() the handshake's timeout is counted once, by connect() itself.
+            if not self._breaker_connecting:
+                self._breaker().record_failure()
             raise
+        self._breaker().record_success()
+        return response
 
 
 class BreakerConnection(BreakerConnectionMixin, Connection):

@@ -28,6 +28,12 @@ from core.redis import keys, ttl
 T = TypeVar("T")
 XFETCH_BETA = 1.0
 
+# Generation families: pass these names to get_generation/bump_generation so that the maintenance
+# commands (``manage.py cache_invalidate``) bump the counters the apps actually read.
+SEARCH = "search"  # a user's cached search results
+DASHBOARD = "dashboard"  # a user's cached dashboard aggregates
+GENERATION_FAMILIES = (SEARCH, DASHBOARD)
+
 
 def _cache():  # type: ignore[no-untyped-def]
     return caches["default"]

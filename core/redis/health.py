@@ -1,16 +1,22 @@
 """Redis health per role: PING, INFO, SLOWLOG and the seed's alert thresholds (section 9.1).
 
-Used by ``/readyz`` (PING only, cheap) and ``manage.py redis_health`` (the full report).
+Used by ``/readyz`` (PING only, cheap) and ``manage.py redis_health`` (the full report, which also
+shows the state of the role's circuit breaker).
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 
+from core.redis.breaker import breaker_for
 from core.redis.client import Role, get_client, is_redis_backed
+
+T = TypeVar("T")
 
 MEMORY_ALERT_RATIO = 0.80  # used_memory above 80 % of maxmemory
 HIT_RATE_ALERT = 0.80  # keyspace hit rate below 80 %
@@ -18,6 +24,19 @@ CLIENTS_ALERT_RATIO = 0.90  # connected clients above 90 % of maxclients
 SLOW_QUERY_ALERT_MICROSECONDS = 10_000  # SLOWLOG entries slower than 10 ms
 REPLICATION_LAG_ALERT_SECONDS = 1  # a replica more than 1 s behind
 EVICTIONS_ALERT_PER_MINUTE = 100  # evicted keys per minute (needs two samples)
+
+METRIC_NAMES = (
+    "redis_version",
+    "role",
+    "used_memory_human",
+    "maxmemory_human",
+    "maxmemory_policy",
+    "connected_clients",
+    "keyspace_hits",
+    "keyspace_misses",
+    "evicted_keys",
+    "aof_enabled",
+)
 
 
 @dataclass
@@ -60,34 +79,55 @@ def evaluate(info: dict[str, Any], maxclients: int, slowlog: list[dict[str, Any]
     return alerts
 
 
-def role_health(role: Role) -> RoleHealth:
-    """The full report for one role."""
+def eviction_alert(evicted_before: int, evicted_after: int, seconds: float) -> str | None:
+    """The evictions-per-minute alert between two INFO samples ``seconds`` apart, if over the limit."""
+    if seconds <= 0:
+        return None
+    per_minute = (evicted_after - evicted_before) * 60.0 / seconds
+    if per_minute > EVICTIONS_ALERT_PER_MINUTE:
+        return f"{per_minute:.0f} evictions per minute"
+    return None
+
+
+def _optional(read: Callable[[], T], default: T) -> T:
+    """Run one read that the ACL may deny (CONFIG, SLOWLOG in our production redis.conf)."""
+    try:
+        return read()
+    except redis.ResponseError:
+        return default
+
+
+def _circuit_state(client: redis.Redis) -> str:
+    kwargs = client.connection_pool.connection_kwargs
+    if "host" not in kwargs:  # Unix socket or Sentinel: no breaker on that pool
+        return "n/a"
+    return breaker_for(f"{kwargs['host']}:{kwargs.get('port', 6379)}").state
+
+
+def role_health(role: Role, eviction_window: float = 0.0) -> RoleHealth:
+    """The full report for one role.
+
+    With ``eviction_window`` > 0, INFO is sampled a second time that many seconds later so the
+    evictions-per-minute threshold can be checked (one sample only has the lifetime total).
+    """
     if not is_redis_backed(role):
         return RoleHealth(role, reachable=False, error="not configured with Redis")
+    client = get_client(role)
     try:
-        client = get_client(role)
         info = client.info()
-        maxclients = int(client.config_get("maxclients").get("maxclients", 0))
-        slowlog = client.slowlog_get(32)
-    except redis.ResponseError:
-        # CONFIG may be denied by the ACL (as in our production redis.conf): report without it.
-        client = get_client(role)
-        info, maxclients, slowlog = client.info(), 0, []
+        maxclients = int(_optional(lambda: client.config_get("maxclients"), {}).get("maxclients", 0))
+        slowlog = _optional(lambda: client.slowlog_get(32), [])
+        alerts = evaluate(info, maxclients, slowlog)
+        if eviction_window > 0:
+            time.sleep(eviction_window)
+            later = client.info("stats")
+            rate = eviction_alert(
+                int(info.get("evicted_keys", 0)), int(later.get("evicted_keys", 0)), eviction_window
+            )
+            alerts += [rate] if rate else []
     except redis.RedisError as exc:
-        return RoleHealth(role, reachable=False, error=str(exc))
-    metrics = {
-        name: info.get(name)
-        for name in (
-            "redis_version",
-            "used_memory_human",
-            "maxmemory_human",
-            "maxmemory_policy",
-            "connected_clients",
-            "keyspace_hits",
-            "keyspace_misses",
-            "evicted_keys",
-            "role",
-            "aof_enabled",
-        )
-    }
-    return RoleHealth(role, reachable=True, metrics=metrics, alerts=evaluate(info, maxclients, slowlog))
+        return RoleHealth(role, reachable=False, error=str(exc), metrics={"circuit": _circuit_state(client)})
+    metrics = {name: info.get(name) for name in METRIC_NAMES}
+    metrics["maxclients"] = maxclients or None
+    metrics["circuit"] = _circuit_state(client)
+    return RoleHealth(role, reachable=True, metrics=metrics, alerts=alerts)

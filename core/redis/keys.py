@@ -31,13 +31,21 @@ def user_profile_cache_key(user_id: int) -> str:
 
 
 def generation_cache_key(name: str, user_id: int) -> str:
-    """Generation counter of one cached family for one user: ``gen:{name}:{uid}``."""
-    return f"gen:{name}:{user_id}"
+    """Generation counter of one cached family for one user: ``gen:<name>:{u:<uid>}``.
+
+    The ``{u:<uid>}`` hash tag puts the counter in the same Cluster slot as the user's entries that
+    embed it (``search_cache_key``), so one script can read both (core.redis.generational).
+    """
+    return f"gen:{name}:{{u:{user_id}}}"
 
 
-def search_cache_key(user_id: int, generation: int, query_digest: str) -> str:
-    """Cached search results: ``search:{uid}:g{gen}:{sha1(query+filters)}``."""
-    return f"search:{user_id}:g{generation}:{query_digest}"
+def search_cache_key(user_id: int, generation: int | str, query_digest: str) -> str:
+    """Cached search results: ``search:{u:<uid>}:g<gen>:<sha1(query+filters)>``.
+
+    Same hash tag as the user's generation counter. ``generation`` is the counter's value, or a
+    placeholder that core.redis.generational replaces inside its script.
+    """
+    return f"search:{{u:{user_id}}}:g{generation}:{query_digest}"
 
 
 def dashboard_cache_key(user_id: int, range_name: str, generation: int) -> str:
@@ -54,7 +62,12 @@ def user_sessions_index(user_id: int) -> str:
 
 
 def rate_limit(policy: str, identity: str, part: str = "count") -> str:
-    """One rate-limit bucket: ``tk:rl:{policy:sha1(identity)}:part``."""
+    """One rate-limit bucket: ``tk:rl:{policy:sha1(identity)}:part``.
+
+    ``part`` names the algorithm's structure: ``count`` (fixed-window counter, a string),
+    ``log`` (sliding-window log, a sorted set) or ``tat`` (token bucket's full-again time, a string).
+    The identity is ``user:<id>``, ``ip:<address>`` or ``account:<login, lowercased>``.
+    """
     return f"{_prefix()}:rl:{{{policy}:{digest(identity)}}}:{part}"
 
 
@@ -63,9 +76,19 @@ def rate_limit_pattern(policy: str = "*") -> str:
     return f"{_prefix()}:rl:{{{policy}:*"
 
 
-def key_pattern() -> str:
-    """SCAN pattern over every raw key of this deployment (maintenance commands only)."""
-    return f"{_prefix()}:*"
+def key_pattern(glob: str = "*") -> str:
+    """SCAN pattern over this deployment's raw keys matching ``glob`` after the prefix
+    (maintenance commands only; the cache role's keys continue with ``<version>:``)."""
+    return f"{_prefix()}:{glob}"
+
+
+def unread_counts(user_id: int) -> str:
+    """Unread counts of one user: ``tk:u:{uid}:unread``, a hash.
+
+    Fields: a conversation id maps to its unread message count, ``n`` to the unread notifications,
+    and ``_`` marks a hash built from the database (a hash without it is treated as missing).
+    """
+    return f"{_prefix()}:u:{user_id}:unread"
 
 
 # --- Channels groups (dots only: Channels rejects colons) --------------------------------------

@@ -2,7 +2,9 @@
 
 A script's source is read once and wrapped in a redis-py ``Script``: calls go out as EVALSHA, and on
 NOSCRIPT (after a Redis restart or failover empties the script cache) redis-py loads it and retries.
-Inside a pipeline redis-py preloads it, so several scripts still cost one round trip.
+Inside a pipeline redis-py first checks with one ``SCRIPT EXISTS`` (loading what is missing), so a
+pipeline of several script calls costs two round trips; a direct call costs one. ``run_batch``
+sends several calls in one round trip (the rate limiter's per-request budget).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from redis import Redis
 from redis.client import Pipeline
 from redis.commands.core import Script
+from redis.exceptions import NoScriptError
 
 LUA_DIR = Path(__file__).with_name("lua")
 
@@ -47,5 +50,37 @@ class LuaScript:
         return self._bind(client)(keys=list(keys), args=list(args), client=client)
 
 
+def run_batch(client: Redis, calls: Sequence[tuple[LuaScript, Sequence[str], Sequence[Any]]]) -> list[Any]:
+    """Run several script calls in one round trip: a plain pipeline of EVALSHAs, no SCRIPT EXISTS.
+
+    A NOSCRIPT reply (script cache emptied by a restart, failover or SCRIPT FLUSH) loads the missing
+    scripts and re-sends only the calls that got it: they never ran, so nothing runs twice. Any other
+    error of one call is returned in that call's place, so callers handle failures per call;
+    connection errors raise.
+    """
+    bound = [(script._bind(client), list(keys), list(args)) for script, keys, args in calls]
+    results: list[Any] = [None] * len(bound)
+    pending = list(range(len(bound)))
+    for attempt in range(2):
+        pipe = client.pipeline(transaction=False)
+        for i in pending:
+            script, keys, args = bound[i]
+            pipe.evalsha(script.sha, len(keys), *keys, *args)
+        missing = []
+        for i, reply in zip(pending, pipe.execute(raise_on_error=False), strict=True):
+            if isinstance(reply, NoScriptError) and attempt == 0:
+                missing.append(i)
+            else:
+                results[i] = reply
+        if not missing:
+            break
+        for script in {bound[i][0] for i in missing}:
+            script.sha = client.script_load(script.script)
+        pending = missing
+    return results
+
+
 FIXED_WINDOW = LuaScript("fixed_window")
 COUNTER_RELEASE = LuaScript("counter_release")
+SLIDING_WINDOW = LuaScript("sliding_window")
+TOKEN_BUCKET = LuaScript("token_bucket")

@@ -78,6 +78,6 @@ class MsgpackSerializer(BaseSerializer):
 
 
 class ThresholdZlibCompressor(ZlibCompressor):
-    """zlib, but only for values of at least ``COMPRESS_MIN_BYTES`` (small ones cost more CPU)."""
+    """zlib, but only for values longer than ``COMPRESS_MIN_BYTES`` (small ones cost more CPU)."""
 
     min_length = COMPRESS_MIN_BYTES

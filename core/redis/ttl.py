@@ -14,3 +14,4 @@ POPULAR_LEARNING_PATHS = 30 * MINUTE  # seed: popular paths 30 min
 MARKETPLACE_VIEWS_BUCKET = 25 * HOUR  # an hour bucket must outlive the 24 h trending union
 LOGIN_ATTEMPTS_WINDOW = 5 * MINUTE  # seed: 5 login attempts per 5 minutes
 GENERATION = 7 * DAY  # generation counters outlive every entry that embeds them
+UNREAD_COUNTS = 7 * DAY  # rebuilt from the database on a miss; idle users' hashes expire

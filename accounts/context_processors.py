@@ -1,0 +1,13 @@
+"""Template context for account pages; evaluated lazily so other pages pay nothing."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from accounts.models import SiteSettings
+
+
+def signup(request: HttpRequest) -> dict[str, object]:
+    """``signup_open``: whether the sign-up link should be offered (one query, only if used)."""
+    return {"signup_open": SimpleLazyObject(lambda: SiteSettings.load().signup_open)}

@@ -1,0 +1,155 @@
+"""Rate limiter costs: the middleware's added latency per request, and Redis memory per identity.
+
+Run ``python -m bench.ratelimit`` (settings from the environment; Redis at ``REDIS_URL``). Latency is
+the middleware's own time around a view that does nothing, over many client addresses so budgets are
+realistic and nothing is denied, for each shipped algorithm, two policies at once, the in-process
+limiter and an exempt path. Memory is ``MEMORY USAGE`` of one identity's key with its budget fully
+spent under each shipped policy (the worst case: a sliding log holds one member per request). Keys
+live under a private prefix and are deleted at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trackeep.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.http import HttpRequest, HttpResponse  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
+
+from core.ratelimit import identity, policies  # noqa: E402
+from core.ratelimit.backends import redis_limiter  # noqa: E402
+from core.ratelimit.base import Check  # noqa: E402
+from core.ratelimit.middleware import RateLimitMiddleware  # noqa: E402
+from core.redis import keys  # noqa: E402
+from core.redis.client import get_client  # noqa: E402
+
+CLIENTS = 200  # distinct addresses, so each budget holds a realistic number of entries
+
+
+def _ok(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok")
+
+
+def _use(rows: list[dict[str, Any]], redis_enabled: bool = True) -> None:
+    settings.RATE_LIMIT_POLICIES = rows
+    settings.RATE_LIMIT_POLICY_OVERRIDES = {}
+    settings.REDIS_RATELIMIT_ENABLED = redis_enabled
+    policies.all_policies.cache_clear()
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float, float]:
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return statistics.median(samples), cuts[94], cuts[98]
+
+
+def added_latency(path: str, requests: int) -> tuple[float, float, float]:
+    """Microseconds the middleware adds per request (p50, p95, p99)."""
+    middleware = RateLimitMiddleware(_ok)
+    factory = RequestFactory()
+    addresses = [f"10.0.{n // 250}.{n % 250}" for n in range(CLIENTS)]
+    batch = [factory.get(path, REMOTE_ADDR=addresses[n % CLIENTS]) for n in range(requests)]
+    for request in batch[:50]:  # warm connections and the script cache
+        middleware(request)
+    samples = []
+    for request in batch:
+        start = time.perf_counter_ns()
+        response = middleware(request)
+        samples.append((time.perf_counter_ns() - start) / 1000)
+        assert response.status_code == 200, "the benchmark must not be denied"
+    baseline = []
+    for request in batch[:1000]:
+        start = time.perf_counter_ns()
+        _ok(request)
+        baseline.append((time.perf_counter_ns() - start) / 1000)
+    base = statistics.median(baseline)
+    return tuple(value - base for value in _percentiles(samples))  # type: ignore[return-value]
+
+
+def memory_per_identity(identities: int) -> list[tuple[str, str, int, float]]:
+    """(policy, algorithm, entries, bytes per identity) with every budget spent."""
+    client = get_client("state")
+    rows = []
+    for policy in policies.all_policies():
+        checks = [Check(policy, identity.ip(f"10.9.{n // 250}.{n % 250}")) for n in range(identities)]
+        for _ in range(policy.limit):
+            redis_limiter.hit(checks)
+        sizes = [
+            client.memory_usage(keys.rate_limit(policy.name, check.identity, policy.key_part), samples=0) or 0
+            for check in checks
+        ]
+        rows.append((policy.name, policy.algorithm, policy.limit, statistics.mean(sizes)))
+    return rows
+
+
+def _cleanup(prefix: str) -> int:
+    client = get_client("state")
+    found = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if found:
+        client.unlink(*found)
+    return len(found)
+
+
+def _row(policy: str, **fields: Any) -> dict[str, Any]:
+    return {"name": policy, "limit": 10**6, "window": 60, "algorithm": "sliding_window", **fields}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=5000, help="requests per scenario (default 5000)")
+    parser.add_argument(
+        "--identities", type=int, default=50, help="identities per memory sample (default 50)"
+    )
+    args = parser.parse_args()
+    shipped = list(settings.RATE_LIMIT_POLICIES)
+    prefix = f"tkbench{uuid.uuid4().hex[:8]}"
+    settings.REDIS_KEY_PREFIX = prefix
+    server = get_client("state").info("server")
+    print(f"Redis {server['redis_version']} at {settings.REDIS_ROLES['state'].url}")
+    print(f"{args.requests} requests per scenario over {CLIENTS} client addresses")
+    print("\nMicroseconds the middleware adds per request")
+    scenarios: list[tuple[str, Callable[[], None], str]] = [
+        ("sliding window (general)", lambda: _use([_row("general", fallback=True)]), "/page/"),
+        (
+            "fixed window (search)",
+            lambda: _use([_row("search", algorithm="fixed_window", paths=["/"])]),
+            "/s/",
+        ),
+        ("token bucket (expensive)", lambda: _use([_row("x", algorithm="token_bucket", paths=["/"])]), "/x/"),
+        (
+            "two policies, one round trip",
+            lambda: _use([_row("a", paths=["/"]), _row("b", algorithm="fixed_window", paths=["/"])]),
+            "/ab/",
+        ),
+        ("in-process limiter (no Redis)", lambda: _use([_row("general", fallback=True)], False), "/page/"),
+        ("exempt path (/healthz)", lambda: _use([_row("general", fallback=True)]), "/healthz"),
+    ]
+    print(f"{'scenario':<32} {'p50':>8} {'p95':>8} {'p99':>8}")
+    try:
+        for label, configure, path in scenarios:
+            configure()
+            p50, p95, p99 = added_latency(path, args.requests)
+            print(f"{label:<32} {p50:>8.0f} {p95:>8.0f} {p99:>8.0f}")
+        _use(shipped)
+        print(f"\nRedis memory per active identity, budget fully spent ({args.identities} identities each)")
+        print(f"{'policy':<16} {'algorithm':<16} {'entries':>8} {'bytes':>8}")
+        for name, algorithm, entries, size in memory_per_identity(args.identities):
+            shown = entries if algorithm == "sliding_window" else 1
+            print(f"{name:<16} {algorithm:<16} {shown:>8} {size:>8.0f}")
+    finally:
+        _cleanup(prefix)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Summary statistics of one measured run: throughput, latency percentiles, errors.
+
+Percentiles use the nearest-rank method (the smallest sample with at least p % of the samples at or
+below it), so every reported latency is one that a request really had.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+def percentile(samples: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile of ``samples`` (``pct`` in (0, 100]); raises on an empty list."""
+    if not samples:
+        raise ValueError("no samples")
+    if not 0 < pct <= 100:
+        raise ValueError("pct must be in (0, 100]")
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One scenario at one concurrency in one mode. Latencies in milliseconds."""
+
+    requests: int
+    errors: int
+    seconds: float
+    rps: float
+    p50: float
+    p95: float
+    p99: float
+    mean: float
+    max: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def summarize(latencies_ms: Sequence[float], errors: int, seconds: float) -> Summary:
+    """Summarise the latencies of the successful requests; ``rps`` counts successes per second."""
+    if seconds <= 0:
+        raise ValueError("seconds must be positive")
+    if not latencies_ms:
+        nan = float("nan")
+        return Summary(0, errors, seconds, 0.0, nan, nan, nan, nan, nan)
+    return Summary(
+        requests=len(latencies_ms),
+        errors=errors,
+        seconds=seconds,
+        rps=len(latencies_ms) / seconds,
+        p50=percentile(latencies_ms, 50),
+        p95=percentile(latencies_ms, 95),
+        p99=percentile(latencies_ms, 99),
+        mean=sum(latencies_ms) / len(latencies_ms),
+        max=max(latencies_ms),
+    )
+
+
+def reduction(before: float, after: float) -> float:
+    """How much lower ``after`` is than ``before``, as a fraction (0.7 = 70 % lower)."""
+    if before <= 0 or math.isnan(before) or math.isnan(after):
+        return float("nan")
+    return 1.0 - after / before

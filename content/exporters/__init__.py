@@ -1,0 +1,1 @@
+"""Writers for export files: browser bookmark files (Netscape HTML) and Trackeep archives."""

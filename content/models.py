@@ -1,0 +1,208 @@
+"""Content models: bookmarks, tasks, notes, stored files, their share links, and per-user tags.
+
+Every item has an ``owner``, a ``uid`` (a stable identity that survives export and re-import, so a
+round trip never duplicates), and ``created_at``/``updated_at``. The timestamps are plain defaults
+rather than ``auto_now``: imports must be able to keep the original dates, and every update goes
+through ``content.services``, which stamps ``updated_at``.
+
+Tags are one table per user, linked to each item type by its own many-to-many table: listing one
+type with its tags is one extra query, and a tag page is one query per type.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from content.uploads import upload_path
+
+TAG_COLOR_VALIDATOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #3b82f6.")
+TAG_NAME_MAX = 100
+TITLE_MAX = 300
+URL_MAX = 2000
+
+
+class Tag(models.Model):
+    """A user's label, shared by their bookmarks, tasks, notes and files. Names are unique per user
+    regardless of case; a slash in a name marks a path (imported browser folders: ``Dev/Python``)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="content_tags")
+    name = models.CharField(max_length=TAG_NAME_MAX)
+    color = models.CharField(max_length=7, default="#64748b", validators=[TAG_COLOR_VALIDATOR])
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        # Leads with the owner, so it also serves "this user's tags" lookups.
+        constraints: ClassVar = [
+            models.UniqueConstraint(F("owner"), Lower("name"), name="content_tag_owner_name_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OwnedItem(models.Model):
+    """Fields every content item has."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="%(app_label)s_%(class)ss"
+    )
+    uid = models.UUIDField(default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["owner", "uid"], name="%(app_label)s_%(class)s_owner_uid"),
+        ]
+
+
+class Bookmark(OwnedItem):
+    title = models.CharField(max_length=TITLE_MAX)
+    url = models.URLField("URL", max_length=URL_MAX)
+    description = models.TextField(blank=True)
+    favicon_url = models.URLField("favicon URL", max_length=URL_MAX, blank=True)
+    is_read = models.BooleanField("read", default=False)
+    is_favorite = models.BooleanField("favourite", default=False)
+    read_at = models.DateTimeField(null=True, blank=True, editable=False)
+    tags = models.ManyToManyField(Tag, related_name="bookmarks", blank=True)
+
+    class Meta(OwnedItem.Meta):
+        indexes: ClassVar = [
+            models.Index(fields=["owner", "-created_at"], name="content_bm_owner_created"),
+            models.Index(fields=["owner", "-updated_at"], name="content_bm_owner_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def domain(self) -> str:
+        return (urlsplit(self.url).hostname or "").removeprefix("www.")
+
+
+class Task(OwnedItem):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Priority(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+        URGENT = "urgent", "Urgent"
+
+    title = models.CharField(max_length=TITLE_MAX)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.MEDIUM)
+    due_date = models.DateField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    progress = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(100)], help_text="Percent done, 0 to 100."
+    )
+    # Deleting a task keeps its subtasks (they become top-level): nothing disappears unasked.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="subtasks"
+    )
+    tags = models.ManyToManyField(Tag, related_name="tasks", blank=True)
+
+    class Meta(OwnedItem.Meta):
+        indexes: ClassVar = [
+            models.Index(fields=["owner", "-created_at"], name="content_task_owner_created"),
+            models.Index(fields=["owner", "-updated_at"], name="content_task_owner_updated"),
+            models.Index(fields=["owner", "status"], name="content_task_owner_status"),
+            models.Index(fields=["owner", "due_date"], name="content_task_owner_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+    @property
+    def is_overdue(self) -> bool:
+        open_ = self.status in (self.Status.PENDING, self.Status.IN_PROGRESS)
+        return open_ and self.due_date is not None and self.due_date < timezone.localdate()
+
+
+class Note(OwnedItem):
+    title = models.CharField(max_length=TITLE_MAX)
+    content = models.TextField("content (Markdown)", blank=True)
+    # Rendered and sanitised when saved (content.rendering), so pages never render Markdown.
+    content_html = models.TextField(blank=True, editable=False)
+    is_pinned = models.BooleanField("pinned", default=False)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    tags = models.ManyToManyField(Tag, related_name="notes", blank=True)
+
+    class Meta(OwnedItem.Meta):
+        indexes: ClassVar = [
+            models.Index(fields=["owner", "-created_at"], name="content_note_owner_created"),
+            models.Index(fields=["owner", "-updated_at"], name="content_note_owner_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StoredFile(OwnedItem):
+    """An uploaded file. The blob lives under ``MEDIA_ROOT/uploads/`` with a random name and is only
+    ever served through the owner's download view or an active share link."""
+
+    name = models.CharField(max_length=255, help_text="The file name shown and used for downloads.")
+    description = models.TextField(blank=True)
+    blob = models.FileField(upload_to=upload_path, max_length=255, editable=False)
+    size = models.BigIntegerField(editable=False)
+    content_type = models.CharField(max_length=100, editable=False, help_text="Detected from the content.")
+    sha256 = models.CharField(max_length=64, editable=False)
+    tags = models.ManyToManyField(Tag, related_name="files", blank=True)
+
+    class Meta(OwnedItem.Meta):
+        verbose_name = "file"
+        indexes: ClassVar = [
+            models.Index(fields=["owner", "-created_at"], name="content_file_owner_created"),
+            models.Index(fields=["owner", "-updated_at"], name="content_file_owner_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ShareLink(models.Model):
+    """A public, revocable link to one file: whoever has the token may download it until it expires."""
+
+    file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    download_count = models.PositiveIntegerField(default=0, editable=False)
+
+    def __str__(self) -> str:
+        return f"Share link for {self.file_id}"
+
+    def is_active(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        return "active" if self.is_active() else "expired"

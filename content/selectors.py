@@ -1,0 +1,281 @@
+"""Reads of a user's content: list querysets with filters and sorts, tag pages, and cards.
+
+Every function takes the owner and filters by it first, so no read can reach another user's rows.
+List querysets prefetch tags (one query per page, however many rows) and select the parent row in
+the same query. Nothing here is cached: these are indexed single-owner reads; the cached families
+(search, dashboard) belong to their apps and are invalidated by ``content.services``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower, Substr
+from django.urls import reverse
+
+from content.models import Bookmark, Note, ShareLink, StoredFile, Tag, Task
+
+MODELS: dict[str, type[Model]] = {
+    "bookmark": Bookmark,
+    "task": Task,
+    "note": Note,
+    "file": StoredFile,
+    "tag": Tag,
+}
+ITEM_KINDS = ("bookmark", "task", "note", "file")
+TAG_RELATIONS = {"bookmark": "bookmarks", "task": "tasks", "note": "notes", "file": "files"}
+MAX_PARENT_DEPTH = 100
+EXCERPT_LENGTH = 240
+
+_TAGS = Prefetch("tags", queryset=Tag.objects.order_by(Lower("name")))
+_PRIORITY_RANK = {"urgent": 0, "high": 1, "medium": 2, "low": 3}
+
+BOOKMARK_SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    "updated": ("-updated_at", "-pk"),
+    "title": (Lower("title"), "pk"),
+}
+TASK_SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "due": ("due_date", "-created_at"),  # undated tasks last (see tasks_for)
+    "priority": ("priority_rank", "due_date", "-created_at"),
+    "updated": ("-updated_at", "-pk"),
+    "title": (Lower("title"), "pk"),
+}
+NOTE_SORTS = {
+    "updated": ("-is_pinned", "-updated_at", "-pk"),
+    "newest": ("-is_pinned", "-created_at", "-pk"),
+    "title": ("-is_pinned", Lower("title"), "pk"),
+}
+FILE_SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "name": (Lower("name"), "pk"),
+    "size": ("-size", "-pk"),
+}
+
+
+def owner_tags(owner_id: int) -> list[Tag]:
+    """The owner's tags by name (filter menus, tag suggestions)."""
+    return list(Tag.objects.filter(owner_id=owner_id).order_by(Lower("name")))
+
+
+def _tagged(queryset: QuerySet[Any], tag_id: int | None) -> QuerySet[Any]:
+    return queryset.filter(tags__id=tag_id) if tag_id else queryset
+
+
+def bookmarks_for(
+    owner_id: int,
+    *,
+    tag_id: int | None = None,
+    favorite: bool | None = None,
+    read: bool | None = None,
+    sort: str = "newest",
+) -> QuerySet[Bookmark]:
+    queryset = _tagged(Bookmark.objects.filter(owner_id=owner_id), tag_id)
+    if favorite is not None:
+        queryset = queryset.filter(is_favorite=favorite)
+    if read is not None:
+        queryset = queryset.filter(is_read=read)
+    return queryset.prefetch_related(_TAGS).order_by(*BOOKMARK_SORTS.get(sort, BOOKMARK_SORTS["newest"]))
+
+
+def _priority_rank() -> Case:
+    return Case(
+        *(When(priority=name, then=Value(rank)) for name, rank in _PRIORITY_RANK.items()),
+        default=Value(9),
+        output_field=IntegerField(),
+    )
+
+
+def tasks_for(
+    owner_id: int,
+    *,
+    tag_id: int | None = None,
+    status: str | None = None,
+    priority: str | None = None,
+    sort: str = "newest",
+) -> QuerySet[Task]:
+    queryset = _tagged(Task.objects.filter(owner_id=owner_id), tag_id)
+    if status == "open":
+        queryset = queryset.filter(status__in=(Task.Status.PENDING, Task.Status.IN_PROGRESS))
+    elif status:
+        queryset = queryset.filter(status=status)
+    if priority:
+        queryset = queryset.filter(priority=priority)
+    subtasks = (
+        Task.objects.filter(parent_id=OuterRef("pk")).order_by().values("parent_id").annotate(n=Count("pk"))
+    )
+    queryset = queryset.annotate(
+        priority_rank=_priority_rank(),
+        subtask_count=Coalesce(Subquery(subtasks.values("n")), 0),
+    )
+    order = TASK_SORTS.get(sort, TASK_SORTS["newest"])
+    if sort == "due":
+        order = (F("due_date").asc(nulls_last=True), "-created_at")
+    return queryset.select_related("parent").prefetch_related(_TAGS).order_by(*order)
+
+
+def notes_for(
+    owner_id: int, *, tag_id: int | None = None, pinned: bool | None = None, sort: str = "updated"
+) -> QuerySet[Note]:
+    queryset = _tagged(Note.objects.filter(owner_id=owner_id), tag_id)
+    if pinned is not None:
+        queryset = queryset.filter(is_pinned=pinned)
+    order = NOTE_SORTS.get(sort, NOTE_SORTS["updated"])
+    queryset = queryset.annotate(excerpt=Substr("content", 1, EXCERPT_LENGTH)).select_related("parent")
+    queryset = queryset.defer("content", "content_html", "parent__content", "parent__content_html")
+    return queryset.prefetch_related(_TAGS).order_by(*order)
+
+
+def files_for(owner_id: int, *, tag_id: int | None = None, sort: str = "newest") -> QuerySet[StoredFile]:
+    queryset = _tagged(StoredFile.objects.filter(owner_id=owner_id), tag_id)
+    return queryset.prefetch_related(_TAGS).order_by(*FILE_SORTS.get(sort, FILE_SORTS["newest"]))
+
+
+def tags_with_counts(owner_id: int) -> QuerySet[Tag]:
+    """The owner's tags, each annotated with how many items of every kind carry it (one query)."""
+    annotations = {}
+    for kind, relation in TAG_RELATIONS.items():
+        through = getattr(Tag, relation).rel.through  # type: ignore[attr-defined]
+        counts = (
+            through.objects.filter(tag_id=OuterRef("pk")).order_by().values("tag_id").annotate(n=Count("pk"))
+        )
+        annotations[f"{kind}_count"] = Coalesce(Subquery(counts.values("n")), 0)
+    return Tag.objects.filter(owner_id=owner_id).annotate(**annotations).order_by(Lower("name"))
+
+
+@dataclass(frozen=True)
+class TaggedItems:
+    """Everything carrying one tag, newest first, at most ``limit`` of each kind."""
+
+    bookmarks: list[Bookmark]
+    tasks: list[Task]
+    notes: list[Note]
+    files: list[StoredFile]
+    limit: int
+
+    @property
+    def empty(self) -> bool:
+        return not (self.bookmarks or self.tasks or self.notes or self.files)
+
+
+def items_with_tag(owner_id: int, tag_id: int, limit: int = 50) -> TaggedItems:
+    def newest(queryset: QuerySet[Any]) -> list[Any]:
+        return list(
+            queryset.filter(owner_id=owner_id, tags__id=tag_id).order_by("-created_at", "-pk")[:limit]
+        )
+
+    return TaggedItems(
+        bookmarks=newest(Bookmark.objects.all()),
+        tasks=newest(Task.objects.all()),
+        notes=newest(Note.objects.defer("content", "content_html")),
+        files=newest(StoredFile.objects.all()),
+        limit=limit,
+    )
+
+
+def would_cycle(model: type[Task] | type[Note], item_id: int | None, parent_id: int | None) -> bool:
+    """Would making ``parent_id`` the parent of ``item_id`` create a loop (or exceed the depth)?"""
+    if item_id is None or parent_id is None:
+        return False
+    current: int | None = parent_id
+    for _ in range(MAX_PARENT_DEPTH):
+        if current is None:
+            return False
+        if current == item_id:
+            return True
+        current = model.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+    return True
+
+
+def ancestors(item: Task | Note) -> list[Any]:
+    """The chain of parents of ``item``, outermost first (breadcrumbs)."""
+    chain: list[Any] = []
+    current = item.parent
+    while current is not None and len(chain) < MAX_PARENT_DEPTH:
+        chain.append(current)
+        current = current.parent
+    return list(reversed(chain))
+
+
+def share_links_for(file: StoredFile) -> list[ShareLink]:
+    return list(file.share_links.order_by("-created_at"))
+
+
+def share_link_by_token(token: str) -> ShareLink | None:
+    """The share link with ``token`` and its file, or None (unknown token)."""
+    return ShareLink.objects.select_related("file").filter(token=token).first()
+
+
+def card_for(user: Any, kind: str, item_id: Any) -> dict[str, Any] | None:
+    """A small summary of one item for embedding elsewhere (message cards), or None when ``user``
+    may not see it (not theirs, missing, unknown kind, anonymous)."""
+    model = MODELS.get(kind)
+    if kind not in ITEM_KINDS or model is None or not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        item = model.objects.filter(owner_id=user.pk, pk=int(item_id)).first()
+    except (TypeError, ValueError):
+        return None
+    if item is None:
+        return None
+    card: dict[str, Any] = {
+        "kind": kind,
+        "id": item.pk,
+        "url": reverse(f"content:{kind}_detail", args=[item.pk]),
+    }
+    if isinstance(item, Bookmark):
+        card |= {"title": item.title, "link": item.url, "summary": item.description[:200]}
+        card |= {"favicon_url": item.favicon_url, "is_read": item.is_read, "is_favorite": item.is_favorite}
+    elif isinstance(item, Task):
+        card |= {"title": item.title, "summary": item.description[:200], "status": item.status}
+        due = item.due_date.isoformat() if item.due_date else None
+        card |= {"priority": item.priority, "due_date": due, "progress": item.progress}
+    elif isinstance(item, Note):
+        card |= {"title": item.title, "summary": item.content[:200], "is_pinned": item.is_pinned}
+    elif isinstance(item, StoredFile):
+        card |= {"title": item.name, "summary": item.description[:200], "size": item.size}
+        card |= {"content_type": item.content_type}
+    return card
+
+
+# --- export reads ---------------------------------------------------------------------------
+
+
+def everything_of(owner_id: int) -> dict[str, QuerySet[Any]]:
+    """Every row the owner has, in a stable order, for the archive export."""
+    return {
+        "tags": Tag.objects.filter(owner_id=owner_id).order_by(Lower("name"), "pk"),
+        "bookmarks": Bookmark.objects.filter(owner_id=owner_id)
+        .prefetch_related(_TAGS)
+        .order_by("created_at", "uid"),
+        "tasks": Task.objects.filter(owner_id=owner_id)
+        .select_related("parent")
+        .prefetch_related(_TAGS)
+        .order_by("created_at", "uid"),
+        "notes": Note.objects.filter(owner_id=owner_id)
+        .defer("content_html")
+        .select_related("parent")
+        .prefetch_related(_TAGS)
+        .order_by("created_at", "uid"),
+        "files": StoredFile.objects.filter(owner_id=owner_id)
+        .prefetch_related(
+            _TAGS, Prefetch("share_links", queryset=ShareLink.objects.order_by("created_at", "pk"))
+        )
+        .order_by("created_at", "uid"),
+    }

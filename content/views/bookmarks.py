@@ -1,0 +1,80 @@
+"""Bookmark pages: list with filters, detail, create, edit, and the inline read/favourite switches."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from content import selectors, services
+from content.forms import BookmarkFilterForm, BookmarkForm, yes_no
+from content.models import Bookmark
+from content.views.common import list_context, owned, posted, row_or_redirect
+
+TOGGLES = {"read": "is_read", "favorite": "is_favorite"}
+
+
+@login_required
+def bookmark_list(request: HttpRequest) -> HttpResponse:
+    tags = selectors.owner_tags(request.user.pk)
+    filters = BookmarkFilterForm(request.GET, tags=tags)
+    bookmarks = selectors.bookmarks_for(
+        request.user.pk,
+        tag_id=filters.value("tag"),
+        favorite=yes_no(filters.value("favorite")),
+        read=yes_no(filters.value("read")),
+        sort=filters.value("sort") or "newest",
+    )
+    return render(request, "content/bookmarks/list.html", list_context(request, bookmarks, filters, tags))
+
+
+@login_required
+def bookmark_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bookmark = owned(request, Bookmark, pk, Bookmark.objects.prefetch_related("tags"))
+    return render(request, "content/bookmarks/detail.html", {"bookmark": bookmark})
+
+
+@login_required
+def bookmark_create(request: HttpRequest) -> HttpResponse:
+    initial = {"url": request.GET.get("url", ""), "title": request.GET.get("title", "")}
+    form = BookmarkForm(*posted(request), initial=initial, owner_id=request.user.pk)
+    if request.method == "POST" and form.is_valid():
+        bookmark = services.create_bookmark(
+            request.user, tags=form.cleaned_data["tag_names"], **form.item_fields()
+        )
+        messages.success(request, f"Bookmark “{bookmark.title}” saved.")
+        return redirect("content:bookmark_list")
+    return _form_page(request, form, None)
+
+
+@login_required
+def bookmark_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    bookmark = owned(request, Bookmark, pk)
+    form = BookmarkForm(*posted(request), instance=bookmark, owner_id=request.user.pk)
+    if request.method == "POST" and form.is_valid():
+        services.update_bookmark(bookmark, tags=form.cleaned_data["tag_names"], **form.item_fields())
+        messages.success(request, "Bookmark updated.")
+        return redirect("content:bookmark_detail", pk=bookmark.pk)
+    return _form_page(request, form, bookmark)
+
+
+def _form_page(request: HttpRequest, form: BookmarkForm, bookmark: Bookmark | None) -> HttpResponse:
+    status = 400 if form.is_bound and form.errors else 200
+    context = {"form": form, "bookmark": bookmark, "all_tags": selectors.owner_tags(request.user.pk)}
+    return render(request, "content/bookmarks/form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def bookmark_toggle(request: HttpRequest, pk: int, flag: str) -> HttpResponse:
+    if flag not in TOGGLES:
+        raise Http404
+    bookmark = owned(request, Bookmark, pk, Bookmark.objects.prefetch_related("tags"))
+    field = TOGGLES[flag]
+    services.set_bookmark_flags(bookmark, **{field: not getattr(bookmark, field)})
+    return row_or_redirect(
+        request, "content/bookmarks/_row.html", {"bookmark": bookmark}, reverse("content:bookmark_list")
+    )

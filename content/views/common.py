@@ -1,0 +1,95 @@
+"""Helpers shared by the content views: owner-scoped lookups, pagination, htmx row responses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from content.models import Bookmark, Note, StoredFile, Tag, Task
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    """How pages name and link one kind of item."""
+
+    kind: str
+    model: type[Model]
+    singular: str
+    plural: str
+
+    @property
+    def list_url(self) -> str:
+        return reverse(f"content:{self.kind}_list")
+
+
+KINDS = {
+    "bookmark": KindInfo("bookmark", Bookmark, "bookmark", "bookmarks"),
+    "task": KindInfo("task", Task, "task", "tasks"),
+    "note": KindInfo("note", Note, "note", "notes"),
+    "file": KindInfo("file", StoredFile, "file", "files"),
+    "tag": KindInfo("tag", Tag, "tag", "tags"),
+}
+
+
+def owned(request: HttpRequest, model: type[Model], pk: int, queryset: QuerySet[Any] | None = None) -> Any:
+    """The signed-in user's row ``pk`` of ``model``, else 404 (also for other users' rows)."""
+    base = queryset if queryset is not None else model._default_manager.all()
+    return get_object_or_404(base.filter(owner_id=request.user.pk), pk=pk)
+
+
+def posted(request: HttpRequest, files: bool = False) -> tuple[Any, ...]:
+    """Form data for a POST (bound even when every field is empty), nothing for a GET."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
+def page_of(request: HttpRequest, queryset: QuerySet[Any]) -> Page:
+    """The requested page (out-of-range or malformed numbers give the nearest valid page)."""
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The ``next`` parameter if it points to this site, else ``default``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def row_or_redirect(
+    request: HttpRequest, template: str, context: dict[str, Any], default_url: str
+) -> HttpResponse:
+    """An htmx request gets the updated row partial; a plain form post goes back where it came from."""
+    if getattr(request, "htmx", False):
+        here = request.htmx.current_url_abs_path or default_url  # type: ignore[attr-defined]
+        no_select = request.POST.get("no_select") == "1"  # rows shown without the bulk checkbox
+        return render(request, template, {"here": here, "no_select": no_select, **context})
+    return HttpResponseRedirect(safe_next(request, default_url))
+
+
+def list_context(
+    request: HttpRequest, queryset: QuerySet[Any], filters: Any, tags: list[Tag]
+) -> dict[str, Any]:
+    return {
+        "page": page_of(request, queryset),
+        "filters": filters,
+        "all_tags": tags,
+        "query": query_without_page(request),
+        "here": request.get_full_path(),
+    }

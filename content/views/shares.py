@@ -1,0 +1,44 @@
+"""Public share-link pages: anyone with an active link sees the file's page and may download it.
+
+Unknown tokens answer 404; expired or revoked links answer 410 with a page saying so. The file is
+served with the same rules as the owner's download (``content.serving``).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from content import selectors, services
+from content.models import ShareLink
+from content.serving import file_response
+from content.sniff import describe
+
+
+def _link_or_gone(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
+    link = selectors.share_link_by_token(token)
+    if link is None:
+        raise Http404("No such share link.")
+    if not link.is_active():
+        return render(request, "content/shares/gone.html", {"link": link}, status=410)
+    return link
+
+
+@never_cache
+def share_page(request: HttpRequest, token: str) -> HttpResponse:
+    link = _link_or_gone(request, token)
+    if isinstance(link, HttpResponse):
+        return link
+    context = {"link": link, "file": link.file, "kind_label": describe(link.file.content_type)}
+    return render(request, "content/shares/public.html", context)
+
+
+@never_cache
+def share_download(request: HttpRequest, token: str) -> HttpResponse:
+    link = _link_or_gone(request, token)
+    if isinstance(link, HttpResponse):
+        return link
+    response = file_response(link.file)
+    services.count_share_download(link)
+    return response

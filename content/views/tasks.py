@@ -1,0 +1,79 @@
+"""Task pages: list with filters, detail with subtasks, create, edit, and the inline done switch."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from content import selectors, services
+from content.forms import TaskFilterForm, TaskForm
+from content.models import Task
+from content.views.common import list_context, owned, posted, row_or_redirect
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    tags = selectors.owner_tags(request.user.pk)
+    filters = TaskFilterForm(request.GET, tags=tags)
+    tasks = selectors.tasks_for(
+        request.user.pk,
+        tag_id=filters.value("tag"),
+        status=filters.value("status") or None,
+        priority=filters.value("priority") or None,
+        sort=filters.value("sort") or "newest",
+    )
+    return render(request, "content/tasks/list.html", list_context(request, tasks, filters, tags))
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = owned(request, Task, pk, Task.objects.select_related("parent").prefetch_related("tags"))
+    subtasks = selectors.tasks_for(request.user.pk, sort="due").filter(parent=task)
+    context = {"task": task, "subtasks": subtasks, "ancestors": selectors.ancestors(task)}
+    return render(request, "content/tasks/detail.html", context)
+
+
+@login_required
+def task_create(request: HttpRequest) -> HttpResponse:
+    initial = {"parent": request.GET.get("parent")} if request.GET.get("parent", "").isdigit() else {}
+    form = TaskForm(*posted(request), initial=initial, owner_id=request.user.pk)
+    if request.method == "POST" and form.is_valid():
+        task = services.create_task(request.user, tags=form.cleaned_data["tag_names"], **form.item_fields())
+        messages.success(request, f"Task “{task.title}” added.")
+        if task.parent_id:
+            return redirect("content:task_detail", pk=task.parent_id)
+        return redirect("content:task_list")
+    return _form_page(request, form, None)
+
+
+@login_required
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = owned(request, Task, pk)
+    form = TaskForm(*posted(request), instance=task, owner_id=request.user.pk)
+    if request.method == "POST" and form.is_valid():
+        services.update_task(task, tags=form.cleaned_data["tag_names"], **form.item_fields())
+        messages.success(request, "Task updated.")
+        return redirect("content:task_detail", pk=task.pk)
+    return _form_page(request, form, task)
+
+
+def _form_page(request: HttpRequest, form: TaskForm, task: Task | None) -> HttpResponse:
+    status = 400 if form.is_bound and form.errors else 200
+    context = {"form": form, "task": task, "all_tags": selectors.owner_tags(request.user.pk)}
+    return render(request, "content/tasks/form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def task_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    """Done <-> not done: a completed task goes back to pending, any other becomes completed."""
+    task = selectors.tasks_for(request.user.pk).filter(pk=pk).first()  # the row's annotations too
+    if task is None:
+        raise Http404
+    status = Task.Status.PENDING if task.is_done else Task.Status.COMPLETED
+    services.set_task_status(task, status)
+    return row_or_redirect(request, "content/tasks/_row.html", {"task": task}, reverse("content:task_list"))

@@ -1,0 +1,130 @@
+"""Import and export: browser bookmark files (Netscape HTML) and the full Trackeep archive.
+
+Imports run synchronously in one transaction and answer with a result page counting what was
+added, skipped as a duplicate, or invalid (with the first reasons). The browser shows upload
+progress while the file is sent (static/js/content.js); there is no server-side progress stream.
+"""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from content import selectors, services
+from content.exporters import archive as archive_export
+from content.exporters import netscape as netscape_export
+from content.forms import ImportForm, import_too_large_message
+from content.importers import archive as archive_import
+from content.importers import netscape as netscape_import
+from content.importers.result import ImportResult
+from content.uploads import limit_uploads, upload_refused
+
+NOT_A_BOOKMARK_FILE = "This is not a browser bookmark file (the HTML export of Chrome, Firefox or Safari)."
+
+
+def _page(request: HttpRequest, status: int = 200, **context: object) -> HttpResponse:
+    forms = {"bookmark_form": ImportForm(), "archive_form": ImportForm(), **context}
+    return render(request, "content/transfer.html", forms, status=status)
+
+
+@login_required
+def transfer(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+def _result(request: HttpRequest, result: ImportResult, what: str) -> HttpResponse:
+    context = {"result": result, "what": what}
+    template = (
+        "content/_import_result.html" if getattr(request, "htmx", False) else "content/import_result.html"
+    )
+    return render(request, template, context)
+
+
+def _refused(request: HttpRequest, form_name: str, form: ImportForm, status: int) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        return render(request, "content/_import_form.html", {"form": form, "which": form_name}, status=status)
+    return _page(request, status=status, **{form_name: form})
+
+
+def _bound_form(request: HttpRequest) -> tuple[ImportForm, int]:
+    form = ImportForm(request.POST, request.FILES)
+    if upload_refused(request):
+        form.errors.clear()  # "this field is required": the refused file never arrived
+        form.add_error("file", import_too_large_message())
+        return form, 413
+    return form, 400
+
+
+@csrf_exempt  # the size check must be installed before the body is read; CSRF is checked right after
+@login_required
+def import_bookmarks(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        limit_uploads(request, settings.CONTENT_IMPORT_MAX_BYTES)
+    return _import_bookmarks(request)
+
+
+@csrf_protect
+def _import_bookmarks(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request)
+    form, status = _bound_form(request)
+    if status == 413 or not form.is_valid():
+        return _refused(request, "bookmark_form", form, status)
+    data = form.cleaned_data["file"].read()
+    if not netscape_import.looks_like_bookmark_file(data):
+        form.add_error("file", NOT_A_BOOKMARK_FILE)
+        return _refused(request, "bookmark_form", form, 400)
+    result = ImportResult()
+    entries = netscape_import.parse(data, result)
+    services.import_bookmarks(request.user, entries, result)
+    return _result(request, result, "bookmarks")
+
+
+@csrf_exempt  # as above
+@login_required
+def import_archive(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        limit_uploads(request, settings.CONTENT_IMPORT_MAX_BYTES)
+    return _import_archive(request)
+
+
+@csrf_protect
+def _import_archive(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request)
+    form, status = _bound_form(request)
+    if status == 413 or not form.is_valid():
+        return _refused(request, "archive_form", form, status)
+    result = ImportResult()
+    try:
+        archive = archive_import.read_archive(form.cleaned_data["file"], result)
+    except archive_import.ArchiveError as error:
+        form.add_error("file", str(error))
+        return _refused(request, "archive_form", form, 400)
+    services.import_archive(request.user, archive, result)
+    return _result(request, result, "archive")
+
+
+@login_required
+def export_bookmarks(request: HttpRequest) -> HttpResponse:
+    bookmarks = list(selectors.bookmarks_for(request.user.pk, sort="oldest"))
+    response = HttpResponse(netscape_export.render(bookmarks), content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="trackeep-bookmarks-{timezone.now():%Y-%m-%d}.html"'
+    )
+    return response
+
+
+@login_required
+def export_archive(request: HttpRequest) -> FileResponse:
+    target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
+    archive_export.write_archive(request.user.pk, target)
+    target.seek(0)
+    filename = f"trackeep-{request.user.get_username()}-{timezone.now():%Y-%m-%d}.zip"
+    return FileResponse(target, as_attachment=True, filename=filename, content_type="application/zip")

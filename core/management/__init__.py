@@ -1,0 +1,1 @@
+"""Maintenance commands of the platform layer (``manage.py redis_health``, ``cache_*``)."""

@@ -1,0 +1,1 @@
+"""Trackeep's Redis and cache maintenance commands; see docs/operations.md."""

@@ -1,0 +1,39 @@
+"""The rate-limit middleware: every matching policy checked in one round trip, before the view runs.
+
+Placed after authentication, so a signed-in user spends their own budget (from the session
+snapshot, no database query) and anonymous clients spend their address's. Static files are served
+by WhiteNoise before this runs, and the exempt prefixes (``RATE_LIMIT_EXEMPT_PATHS``: static,
+``/healthz``, ``/readyz``) are skipped; WebSocket handshakes go to Channels, not through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from core.ratelimit import identity, responses, services
+from core.ratelimit.base import Check
+from core.ratelimit.matching import Matcher
+from core.ratelimit.policies import middleware_policies
+
+
+class RateLimitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.matcher = Matcher(middleware_policies(), settings.RATE_LIMIT_EXEMPT_PATHS)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        policies = self.matcher.match(request)
+        if not policies:
+            return self.get_response(request)
+        decisions = services.hit([Check(p, identity.for_request(request, p)) for p in policies])
+        decision = responses.binding(decisions)
+        if decision is not None and not decision.allowed:
+            response = responses.too_many_requests(request, decision)
+        else:
+            response = self.get_response(request)
+        if decision is not None:
+            responses.set_headers(response, decision)
+        return response

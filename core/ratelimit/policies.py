@@ -1,0 +1,151 @@
+"""Rate-limit policies: the ``RATE_LIMIT_POLICIES`` settings rows, parsed into frozen ``Policy`` values.
+
+Limits are data so that one table in settings shows every limit in the product (including those
+enforced outside the middleware, such as login attempts), and so that an operator can tune one from
+the environment without a code change: ``RATE_LIMIT_POLICIES_JSON='{"general": {"limit": 200}}'``
+updates fields of a named policy, or adds a policy under a new name.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+SLIDING_WINDOW = "sliding_window"
+FIXED_WINDOW = "fixed_window"
+TOKEN_BUCKET = "token_bucket"
+ALGORITHMS = (SLIDING_WINDOW, FIXED_WINDOW, TOKEN_BUCKET)
+
+USER_OR_IP = "user_or_ip"  # the signed-in user, else the client address
+IP = "ip"
+IP_AND_ACCOUNT = "ip_and_account"  # both budgets are spent (login: the account typed in the form)
+IDENTITIES = (USER_OR_IP, IP, IP_AND_ACCOUNT)
+
+FAIL_OPEN = "open"  # Redis unavailable: admit, log and count
+FAIL_LOCAL = "local"  # Redis unavailable: this process's own limiter decides
+OUTAGES = (FAIL_OPEN, FAIL_LOCAL)
+
+MIDDLEWARE = "middleware"
+
+# Each algorithm keeps one key per identity; the part names the data structure.
+_KEY_PARTS = {SLIDING_WINDOW: "log", FIXED_WINDOW: "count", TOKEN_BUCKET: "tat"}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One limit: ``limit`` requests per ``window`` seconds, per identity."""
+
+    name: str
+    limit: int
+    window: float
+    algorithm: str
+    identity: str = USER_OR_IP
+    paths: tuple[str, ...] = ()  # path prefixes
+    url_names: tuple[str, ...] = ()  # resolved URL names, "namespace:name"
+    methods: tuple[str, ...] = ()  # empty: every method
+    fallback: bool = False  # applies only to requests no other policy claims
+    outage: str = FAIL_OPEN
+    enforced_by: str = MIDDLEWARE
+    description: str = ""
+
+    @property
+    def window_ms(self) -> int:
+        return math.ceil(self.window * 1000)
+
+    @property
+    def key_part(self) -> str:
+        return _KEY_PARTS[self.algorithm]
+
+    def covers_method(self, method: str) -> bool:
+        return not self.methods or method in self.methods
+
+
+_FIELDS = {f.name for f in fields(Policy)}
+
+
+def parse(row: Mapping[str, Any]) -> Policy:
+    """Validate one settings row; raises ImproperlyConfigured with the policy's name on bad data."""
+    name = str(row.get("name", ""))
+    unknown = set(row) - _FIELDS
+    problems = [f"unknown field(s) {sorted(unknown)}"] if unknown else []
+    if not name or ":" in name or "{" in name or "}" in name:
+        problems.append("a name without ':', '{' or '}' is required (it goes into Redis keys)")
+    if row.get("algorithm") not in ALGORITHMS:
+        problems.append(f"algorithm must be one of {ALGORITHMS}")
+    if row.get("identity", USER_OR_IP) not in IDENTITIES:
+        problems.append(f"identity must be one of {IDENTITIES}")
+    if row.get("outage", FAIL_OPEN) not in OUTAGES:
+        problems.append(f"outage must be one of {OUTAGES}")
+    limit, window = row.get("limit"), row.get("window")
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        problems.append("limit must be a positive integer")
+    if not isinstance(window, int | float) or isinstance(window, bool) or window <= 0:
+        problems.append("window must be a positive number of seconds")
+    enforced_by = row.get("enforced_by", MIDDLEWARE)
+    if enforced_by == MIDDLEWARE and row.get("identity") == IP_AND_ACCOUNT:
+        problems.append("the middleware cannot see an account: enforce ip_and_account elsewhere")
+    if problems:
+        raise ImproperlyConfigured(f"RATE_LIMIT_POLICIES[{name or '?'}]: " + "; ".join(problems))
+    return Policy(
+        name=name,
+        limit=int(limit),  # type: ignore[arg-type]
+        window=float(window),  # type: ignore[arg-type]
+        algorithm=str(row["algorithm"]),
+        identity=str(row.get("identity", USER_OR_IP)),
+        paths=tuple(row.get("paths", ())),
+        url_names=tuple(row.get("url_names", ())),
+        methods=tuple(m.upper() for m in row.get("methods", ())),
+        fallback=bool(row.get("fallback", False)),
+        outage=str(row.get("outage", FAIL_OPEN)),
+        enforced_by=str(enforced_by),
+        description=str(row.get("description", "")),
+    )
+
+
+def load(rows: Iterable[Mapping[str, Any]], overrides: Mapping[str, Mapping[str, Any]]) -> tuple[Policy, ...]:
+    """Merge ``overrides`` (by policy name) into ``rows`` and parse every row."""
+    if not isinstance(overrides, Mapping):
+        raise ImproperlyConfigured(
+            "RATE_LIMIT_POLICIES_JSON must be an object: {policy name: {field: value}}"
+        )
+    merged: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        merged[str(row.get("name", ""))] = dict(row)
+    for name, changes in overrides.items():
+        if not isinstance(changes, Mapping):
+            raise ImproperlyConfigured(f"RATE_LIMIT_POLICIES_JSON[{name}] must be an object")
+        merged[name] = {**merged.get(name, {}), **changes, "name": name}
+    return tuple(parse(row) for row in merged.values())
+
+
+@cache
+def all_policies() -> tuple[Policy, ...]:
+    """Every configured policy, parsed once per process (and again when tests change the settings)."""
+    return load(settings.RATE_LIMIT_POLICIES, settings.RATE_LIMIT_POLICY_OVERRIDES)
+
+
+def get(name: str) -> Policy:
+    """The policy called ``name``; KeyError if there is none."""
+    for policy in all_policies():
+        if policy.name == name:
+            return policy
+    raise KeyError(name)
+
+
+def middleware_policies() -> tuple[Policy, ...]:
+    """The policies the HTTP middleware applies itself."""
+    return tuple(p for p in all_policies() if p.enforced_by == MIDDLEWARE)
+
+
+@receiver(setting_changed)
+def _forget_parsed_policies(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("RATE_LIMIT_POLICIES", "RATE_LIMIT_POLICY_OVERRIDES"):
+        all_policies.cache_clear()

@@ -1,0 +1,81 @@
+"""The HTTP face of a decision: rate-limit headers, and the 429 page or JSON body.
+
+Headers follow the IETF draft (``RateLimit-Limit``, ``-Remaining``, ``-Reset`` in seconds from now,
+``RateLimit-Policy``) plus the legacy ``X-RateLimit-*`` trio, whose ``Reset`` is a Unix time as
+GitHub and most clients read it. When several policies judged a request, the binding one speaks:
+the denial with the longest wait, else the policy with the fewest requests left.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from core.ratelimit.base import Decision
+
+
+def seconds(milliseconds: int) -> int:
+    return max(0, -(-milliseconds // 1000))
+
+
+def binding(decisions: Sequence[Decision]) -> Decision | None:
+    """The decision the response reports; None when every check failed open (nothing is known)."""
+    known = [d for d in decisions if not d.degraded]
+    denied = [d for d in known if not d.allowed]
+    if denied:
+        return max(denied, key=lambda d: d.retry_after_ms)
+    return min(known, key=lambda d: (d.remaining, -d.reset_ms), default=None)
+
+
+def set_headers(response: HttpResponse, decision: Decision) -> None:
+    policy = decision.policy
+    reset = seconds(decision.reset_ms)
+    response["RateLimit-Limit"] = str(policy.limit)
+    response["RateLimit-Remaining"] = str(decision.remaining)
+    response["RateLimit-Reset"] = str(reset)
+    response["RateLimit-Policy"] = f"{policy.limit};w={policy.window:g}"
+    response["X-RateLimit-Limit"] = str(policy.limit)
+    response["X-RateLimit-Remaining"] = str(decision.remaining)
+    response["X-RateLimit-Reset"] = str(int(time.time()) + reset)
+    if not decision.allowed:
+        response["Retry-After"] = str(max(1, seconds(decision.retry_after_ms)))
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """API paths, htmx requests and clients that prefer JSON get JSON; browsers get the page."""
+    return (
+        request.path_info.startswith("/api/")
+        or request.headers.get("HX-Request") == "true"
+        or request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+    )
+
+
+def wait_text(retry_after: int) -> str:
+    """``retry_after`` seconds for people: "45 seconds", "5 minutes", "2 hours" (rounded up)."""
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if retry_after >= size:
+            count = -(-retry_after // size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{retry_after} second{'s' if retry_after != 1 else ''}"
+
+
+def too_many_requests(request: HttpRequest, decision: Decision) -> HttpResponse:
+    retry_after = max(1, seconds(decision.retry_after_ms))
+    response: HttpResponse
+    if wants_json(request):
+        body = {
+            "error": "rate_limited",
+            "detail": f"Too many requests. Try again in {retry_after} s.",
+            "policy": decision.policy.name,
+            "retry_after": retry_after,
+        }
+        response = JsonResponse(body, status=429)
+    else:
+        context = {"wait": wait_text(retry_after), "policy": decision.policy}
+        response = render(request, "429.html", context, status=429)
+    # Denials are counted in metrics; Django's per-response warning would turn a flood into a log flood.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response

@@ -1,0 +1,97 @@
+"""Live fan-out through the Channels layer, always after the database commit.
+
+A write queues its events here; they go out from ``transaction.on_commit``, so no client ever hears
+of a message that a rollback then erases, and a client that backfills from the database after a
+reconnect finds everything it was told about. Delivery through the layer is at-most-once: a failure
+to publish (Redis down) is logged and otherwise ignored, because the write itself has succeeded and
+clients catch up from the database. All events of one write go out in one ``async_to_sync`` call,
+which under WSGI costs one event loop and one Redis connection instead of one per event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from core.redis import keys
+from messaging.payloads import envelope
+
+logger = logging.getLogger(__name__)
+
+# The consumer method each layer message type lands in (Channels maps "tk.event" to ``tk_event``).
+EVENT = "tk.event"
+SESSION_REVOKED = "session.revoked"
+MEMBERSHIP_REMOVED = "membership.removed"
+PARALLEL_SENDS = 8
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One layer message for one group."""
+
+    group: str
+    message: dict[str, Any]
+
+
+def to_conversation(event_type: str, conversation_id: int, data: dict[str, Any]) -> Outgoing:
+    """An envelope for everyone subscribed to a conversation."""
+    return Outgoing(
+        keys.conversation_group(conversation_id),
+        {"type": EVENT, "event": envelope(event_type, conversation_id, data)},
+    )
+
+
+def to_user(user_id: int, event_type: str, conversation_id: int | None, data: dict[str, Any]) -> Outgoing:
+    """An envelope for every socket of one user."""
+    return Outgoing(
+        keys.user_group(user_id),
+        {"type": EVENT, "event": envelope(event_type, conversation_id, data)},
+    )
+
+
+def control(user_id: int, message_type: str, **fields: Any) -> Outgoing:
+    """A message the user's consumers act on themselves (close, leave a group), never forwarded."""
+    return Outgoing(keys.user_group(user_id), {"type": message_type, **fields})
+
+
+async def _send_all(items: list[Outgoing]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    # Each group_send holds a pooled Redis connection; a message to a large group notifies every
+    # member's own group, which unbounded would exhaust the pool (redis-py's default is 100).
+    gate = asyncio.Semaphore(PARALLEL_SENDS)
+
+    async def one(item: Outgoing) -> None:
+        async with gate:
+            await layer.group_send(item.group, item.message)
+
+    results = await asyncio.gather(*(one(item) for item in items), return_exceptions=True)
+    failures = [r for r in results if isinstance(r, BaseException)]
+    if failures:
+        logger.warning("live fan-out: %d of %d sends failed: %r", len(failures), len(items), failures[0])
+
+
+def send_now(items: Iterable[Outgoing]) -> None:
+    """Publish right away (callers outside any write, or already after the commit)."""
+    batch = list(items)
+    if not batch:
+        return
+    try:
+        async_to_sync(_send_all)(batch)
+    except Exception:  # the write has succeeded; a dead layer must not turn it into an error page
+        logger.exception("live fan-out failed; clients will backfill")
+
+
+def publish(items: Iterable[Outgoing]) -> None:
+    """Publish once the current transaction commits (at once outside a transaction)."""
+    batch = list(items)
+    if batch:
+        transaction.on_commit(lambda: send_now(batch))

@@ -1,0 +1,186 @@
+"""Messaging reads: membership checks, the inbox, message pages by id cursor, search, notifications.
+
+Every read of a conversation goes through ``membership_or_404`` first, so a non-member gets the same
+404 as for a conversation that does not exist. Unread counts come from Redis (``messaging.unread``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404
+
+from messaging import unread
+from messaging.models import Conversation, Membership, Message, Notification
+
+INBOX_PAGE_SIZE = 25
+HISTORY_PAGE_SIZE = 50
+BACKFILL_LIMIT = 200
+SEARCH_LIMIT = 50
+NOTIFICATIONS_PAGE_SIZE = 30
+
+
+def membership_or_404(user_id: int, conversation_id: int) -> Membership:
+    """The user's membership of the conversation (with the conversation), or 404."""
+    membership = (
+        Membership.objects.select_related("conversation")
+        .filter(user_id=user_id, conversation_id=conversation_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such conversation.")
+    return membership
+
+
+def is_member(user_id: int, conversation_id: int) -> bool:
+    return Membership.objects.filter(user_id=user_id, conversation_id=conversation_id).exists()
+
+
+def member_conversation_ids(user_id: int, conversation_ids: Iterable[int]) -> set[int]:
+    """Which of ``conversation_ids`` the user belongs to (one query)."""
+    return set(
+        Membership.objects.filter(user_id=user_id, conversation_id__in=list(conversation_ids)).values_list(
+            "conversation_id", flat=True
+        )
+    )
+
+
+def messages_queryset() -> QuerySet[Message]:
+    """Messages with everything their payload and template need, in a fixed number of queries."""
+    return Message.objects.select_related("sender", "reply_to__sender").prefetch_related(
+        "reactions", "references"
+    )
+
+
+def load_message(message_id: int) -> Message:
+    return messages_queryset().get(pk=message_id)
+
+
+def message_in_conversation_or_404(conversation_id: int, message_id: int) -> Message:
+    message = messages_queryset().filter(pk=message_id, conversation_id=conversation_id).first()
+    if message is None:
+        raise Http404("No such message.")
+    return message
+
+
+@dataclass(frozen=True)
+class MessagePage:
+    """Messages in ascending id order and whether more exist beyond the cursor."""
+
+    messages: list[Message]
+    has_more: bool
+
+    @property
+    def first_id(self) -> int | None:
+        return self.messages[0].pk if self.messages else None
+
+    @property
+    def last_id(self) -> int | None:
+        return self.messages[-1].pk if self.messages else None
+
+
+def history(conversation_id: int, before: int | None = None, limit: int = HISTORY_PAGE_SIZE) -> MessagePage:
+    """The ``limit`` newest messages with an id below ``before`` (the newest overall without it)."""
+    qs = messages_queryset().filter(conversation_id=conversation_id)
+    if before is not None:
+        qs = qs.filter(id__lt=before)
+    rows = list(qs.order_by("-id")[: limit + 1])
+    return MessagePage(messages=rows[:limit][::-1], has_more=len(rows) > limit)
+
+
+def after(conversation_id: int, after_id: int, limit: int = BACKFILL_LIMIT) -> MessagePage:
+    """The oldest ``limit`` messages with an id above ``after_id`` (the reconnect backfill)."""
+    qs = messages_queryset().filter(conversation_id=conversation_id, id__gt=after_id).order_by("id")
+    rows = list(qs[: limit + 1])
+    return MessagePage(messages=rows[:limit], has_more=len(rows) > limit)
+
+
+def search(conversation_id: int, query: str, limit: int = SEARCH_LIMIT) -> list[Message]:
+    """Messages of one conversation whose text contains ``query``, newest first."""
+    return list(
+        messages_queryset()
+        .filter(conversation_id=conversation_id, deleted_at__isnull=True, body__icontains=query)
+        .order_by("-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    conversation: Conversation
+    title: str
+    unread: int
+
+
+def conversation_title(conversation: Conversation, others: list[Any] | None = None) -> str:
+    """What a member calls the conversation: the other person of a DM, #name of a channel..."""
+    if conversation.kind == Conversation.Kind.CHANNEL:
+        return f"#{conversation.name}"
+    if conversation.kind == Conversation.Kind.SELF:
+        return "Notes to self"
+    if conversation.kind == Conversation.Kind.DIRECT:
+        names = [u.get_full_name() for u in others or []]
+        return ", ".join(names) or "Direct message"
+    return conversation.name or "Group"
+
+
+def direct_partners(user_id: int, conversation_ids: list[int]) -> dict[int, list[Any]]:
+    """The other member of each direct conversation (one query)."""
+    partners: dict[int, list[Any]] = {cid: [] for cid in conversation_ids}
+    if conversation_ids:
+        rows = (
+            Membership.objects.filter(conversation_id__in=conversation_ids)
+            .exclude(user_id=user_id)
+            .select_related("user")
+        )
+        for row in rows:
+            partners[row.conversation_id].append(row.user)
+    return partners
+
+
+def inbox(user_id: int, page_number: Any, archived: bool = False) -> tuple[Page, list[InboxRow]]:
+    """One page of the user's conversations, most recently active first, with unread counts."""
+    qs = (
+        Conversation.objects.filter(memberships__user_id=user_id, archived_at__isnull=not archived)
+        .select_related("last_message__sender")
+        .order_by("-last_activity_at", "-id")
+    )
+    page = Paginator(qs, INBOX_PAGE_SIZE).get_page(page_number)
+    conversations = list(page.object_list)
+    partners = direct_partners(user_id, [c.pk for c in conversations if c.kind == Conversation.Kind.DIRECT])
+    counts = unread.get(user_id)
+    rows = [
+        InboxRow(c, conversation_title(c, partners.get(c.pk)), counts.for_conversation(c.pk))
+        for c in conversations
+    ]
+    return page, rows
+
+
+def title_for(user_id: int, conversation: Conversation) -> str:
+    partners = (
+        direct_partners(user_id, [conversation.pk]) if conversation.kind == Conversation.Kind.DIRECT else {}
+    )
+    return conversation_title(conversation, partners.get(conversation.pk))
+
+
+def members(conversation_id: int) -> list[Membership]:
+    """Members with their users, owners first, then admins, then by name."""
+    order = {Membership.Role.OWNER: 0, Membership.Role.ADMIN: 1, Membership.Role.MEMBER: 2}
+    rows = list(Membership.objects.filter(conversation_id=conversation_id).select_related("user"))
+    return sorted(rows, key=lambda m: (order.get(m.role, 3), m.user.username.lower()))
+
+
+def member_count(conversation_id: int) -> int:
+    return Membership.objects.filter(conversation_id=conversation_id).count()
+
+
+def notifications(user_id: int, page_number: Any) -> Page:
+    qs = Notification.objects.filter(user_id=user_id).select_related("actor").order_by("-id")
+    return Paginator(qs, NOTIFICATIONS_PAGE_SIZE).get_page(page_number)
+
+
+def counts(user_id: int) -> unread.UnreadCounts:
+    return unread.get(user_id)

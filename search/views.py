@@ -1,0 +1,145 @@
+"""Search pages: the search page (live results through htmx), the header's quick results, the JSON
+API, and saved searches (list, save, run, delete with confirmation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from content import selectors as content_selectors
+from search import presenters, selectors, services
+from search.forms import SavedSearchForm, SearchForm, querystring
+from search.models import KINDS, SavedSearch
+from search.templatetags.search_extras import highlighted
+
+QUICK_HITS = 5
+
+
+def _results(request: HttpRequest, form: SearchForm) -> dict[str, Any]:
+    """The search of ``form`` (already validated) with everything the results partial shows."""
+    if not form.is_valid():
+        return {"form": form, "result": None, "params": {}, "query": ""}
+    params = form.canonical()
+    search = form.params(request.GET.get("page"))
+    result = selectors.search(request.user.pk, search)
+    return {
+        "form": form,
+        "search": search,
+        "result": result,
+        "params": params,
+        "query": querystring(params),
+        "kind_chips": presenters.kind_chips(params, result["counts"]),
+        "filter_chips": presenters.filter_chips(params),
+        "pages": presenters.page_queries(params, result["page"], result["pages"]),
+        "selected_kinds": params.get("kind", []),
+    }
+
+
+@login_required
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    context = _results(request, SearchForm(request.GET))
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
+        return render(request, "search/_results.html", {**context, "oob": True})
+    context.update(
+        all_tags=content_selectors.owner_tags(request.user.pk),
+        saved_count=selectors.saved_search_count(request.user.pk),
+        kinds=KINDS,
+    )
+    return render(request, "search/page.html", context)
+
+
+@login_required
+@require_GET
+def quick(request: HttpRequest) -> HttpResponse:
+    """The header's drop-down: the best few hits for what is typed, and a link to all results."""
+    form = SearchForm({"q": request.GET.get("q", "")})
+    if not form.is_valid() or not form.params().terms:
+        return HttpResponse("")
+    result = selectors.search(request.user.pk, form.params(per_page=str(QUICK_HITS)))
+    context = {"result": result, "query": querystring(form.canonical())}
+    return render(request, "search/_quick_results.html", context)
+
+
+def _hit_json(hit: dict[str, Any]) -> dict[str, Any]:
+    data = {name: value for name, value in hit.items() if not name.endswith("_segments")}
+    data["title_html"] = str(highlighted(hit["title_segments"]))
+    data["snippet_html"] = str(highlighted(hit["snippet_segments"]))
+    return data
+
+
+@require_GET
+def api(request: HttpRequest) -> JsonResponse:
+    """The search as JSON: same parameters as the page, plus ``per_page`` (at most 50)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Sign in to search."}, status=401)
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse(
+            {"errors": {name: list(errors) for name, errors in form.errors.items()}}, status=400
+        )
+    search = form.params(request.GET.get("page"), request.GET.get("per_page"))
+    result = selectors.search(request.user.pk, search)
+    fields = ("total", "page", "pages", "per_page", "counts", "took_ms", "cached")
+    return JsonResponse(
+        {
+            "query": form.cleaned_data["q"],
+            "words": list(search.terms),
+            **{name: result[name] for name in fields},
+            "notices": form.notices,
+            "hits": [_hit_json(hit) for hit in result["hits"]],
+        }
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def saved_list(request: HttpRequest) -> HttpResponse:
+    """The saved searches; a POST saves the search given in the query string under a name."""
+    name_form = SavedSearchForm(request.POST or None)
+    search_form = SearchForm(request.GET) if request.method == "POST" else None
+    if request.method == "POST" and name_form.is_valid() and search_form and search_form.is_valid():
+        try:
+            saved = services.save_search(
+                request.user.pk, name_form.cleaned_data["name"], search_form.canonical()
+            )
+        except services.SavedSearchRejected as rejected:
+            name_form.add_error("name", str(rejected))
+        else:
+            messages.success(request, f"Saved “{saved.name}”.")
+            return redirect(reverse("search:page") + "?" + querystring(saved.params))
+    if search_form is not None and not search_form.is_valid():
+        name_form.add_error(None, "This search has invalid filters; fix them before saving it.")
+    rows = [(saved, presenters.describe(saved.params)) for saved in selectors.saved_searches(request.user.pk)]
+    context = {"rows": rows, "name_form": name_form, "query": request.GET.urlencode()}
+    return render(request, "search/saved_list.html", context, status=400 if name_form.errors else 200)
+
+
+def _own_saved(request: HttpRequest, pk: int) -> SavedSearch:
+    return get_object_or_404(SavedSearch, pk=pk, owner_id=request.user.pk)
+
+
+@login_required
+@require_GET
+def saved_run(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = _own_saved(request, pk)
+    return redirect(reverse("search:page") + "?" + querystring(saved.params))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def saved_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = _own_saved(request, pk)
+    if request.method == "POST":
+        services.delete_saved_search(saved)
+        messages.success(request, f"Deleted the saved search “{saved.name}”.")
+        return redirect("search:saved")
+    context = {"saved": saved, "description": presenters.describe(saved.params)}
+    return render(request, "search/saved_confirm_delete.html", context)

@@ -1,0 +1,1 @@
+"""Tests of the messaging app: services, pages, sockets, cross-instance fan-out, browser."""

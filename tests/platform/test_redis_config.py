@@ -1,0 +1,118 @@
+"""Environment variables to per-role Redis settings (trackeep/redis_config.py)."""
+
+from __future__ import annotations
+
+import environ
+import pytest
+
+from trackeep.redis_config import channel_layer, django_redis_cache, parse_duration, role_settings
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """An environ.Env over os.environ with every REDIS_* variable removed; set what a test needs."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("REDIS_"):
+            monkeypatch.delenv(name)
+
+    def build(**variables: str) -> environ.Env:
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+        return environ.Env()
+
+    return build
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("500ms", 0.5), ("3s", 3.0), ("1m", 60.0), ("2", 2.0), (" 1.5 ", 1.5), ("250 ms", 0.25)],
+)
+def test_parse_duration(text: str, seconds: float) -> None:
+    assert parse_duration(text) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("text", ["", "fast", "1h", "-1s", "3 seconds"])
+def test_parse_duration_rejects_other_text(text: str) -> None:
+    with pytest.raises(ValueError, match="not a duration"):
+        parse_duration(text)
+
+
+def test_defaults(env) -> None:  # type: ignore[no-untyped-def]
+    role = role_settings(env(), "cache")
+    assert role.url == "redis://127.0.0.1:6379/0"
+    assert (role.pool_size, role.connect_timeout, role.read_timeout) == (20, 1.0, 1.0)
+    assert role.sentinels == ()
+
+
+def test_role_url_beats_redis_url_beats_assembled_address(env) -> None:  # type: ignore[no-untyped-def]
+    settings = env(
+        REDIS_CACHE_URL="redis://cache:6379/1",
+        REDIS_URL="redis://shared:6379/0",
+        REDIS_ADDR="addr:6380",
+        REDIS_PASSWORD="secret",
+        REDIS_DB="4",
+    )
+    assert role_settings(settings, "cache").url == "redis://cache:6379/1"
+    assert role_settings(settings, "state").url == "redis://shared:6379/0"
+
+
+def test_assembled_url_from_the_seed_variables(env) -> None:  # type: ignore[no-untyped-def]
+    settings = env(
+        REDIS_ADDR="redis.internal:6380", REDIS_USERNAME="app", REDIS_PASSWORD="p@ss/w:rd", REDIS_DB="2"
+    )
+    assert role_settings(settings, "state").url == "redis://app:p%40ss%2Fw%3Ard@redis.internal:6380/2"
+    password_only = env(REDIS_USERNAME="")
+    assert role_settings(password_only, "state").url == "redis://:p%40ss%2Fw%3Ard@redis.internal:6380/2"
+
+
+def test_tls_url_and_timeouts_are_kept(env) -> None:  # type: ignore[no-untyped-def]
+    settings = env(
+        REDIS_STATE_URL="rediss://app:secret@state.example:6380/0",
+        REDIS_DIAL_TIMEOUT="250ms",
+        REDIS_READ_TIMEOUT="2s",
+        REDIS_WRITE_TIMEOUT="3s",
+        REDIS_POOL_SIZE="50",
+    )
+    role = role_settings(settings, "state")
+    cache = django_redis_cache(role, key_prefix="tk", ignore_exceptions=False, timeout=60)
+    assert cache["LOCATION"] == "rediss://app:secret@state.example:6380/0"
+    options = cache["OPTIONS"]
+    assert options["SOCKET_CONNECT_TIMEOUT"] == 0.25
+    assert options["SOCKET_TIMEOUT"] == 3.0  # the longer of read and write
+    assert options["CONNECTION_POOL_KWARGS"] == {"max_connections": 50}
+    assert options["CONNECTION_POOL_CLASS"] == "core.redis.breaker.BreakerConnectionPool"
+
+
+def test_sentinel_configuration_keeps_credentials_and_db(env) -> None:  # type: ignore[no-untyped-def]
+    settings = env(
+        REDIS_SENTINELS="s1:26379, s2:26380,s3",
+        REDIS_SENTINEL_MASTER="trackeep",
+        REDIS_STATE_SENTINEL_MASTER="trackeep-state",
+        REDIS_URL="redis://app:s%40cret@ignored-host:6379/3",
+    )
+    state = role_settings(settings, "state")
+    assert state.sentinels == (("s1", 26379), ("s2", 26380), ("s3", 26379))
+    cache = django_redis_cache(state, key_prefix="tk", ignore_exceptions=False, timeout=60)
+    assert cache["LOCATION"] == "redis://app:s%40cret@trackeep-state/3"  # the host names the master
+    assert cache["OPTIONS"]["CLIENT_CLASS"] == "django_redis.client.SentinelClient"
+    assert cache["OPTIONS"]["CONNECTION_FACTORY"] == "django_redis.pool.SentinelConnectionFactory"
+    assert cache["OPTIONS"]["SENTINELS"] == [("s1", 26379), ("s2", 26380), ("s3", 26379)]
+    assert "CONNECTION_POOL_CLASS" not in cache["OPTIONS"]  # Sentinel pools have no breaker
+    assert role_settings(settings, "cache").sentinel_master == "trackeep"
+    layer = channel_layer(role_settings(settings, "channels"), prefix="tk")
+    assert layer["CONFIG"]["hosts"] == [
+        {
+            "sentinels": [("s1", 26379), ("s2", 26380), ("s3", 26379)],
+            "master_name": "trackeep",
+            "username": "app",
+            "password": "s@cret",
+        }
+    ]
+    assert layer["CONFIG"]["prefix"] == "tk:ch"
+
+
+def test_unknown_role_is_rejected(env) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match="unknown Redis role"):
+        role_settings(env(), "queue")

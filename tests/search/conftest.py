@@ -1,0 +1,104 @@
+"""Fixtures for the search tests: users, signed-in clients, content written through
+``content.services`` with its after-commit work run (generation bumps, ``content_changed``, and so
+the index), and a counter of the commands sent to Redis (one packet per round trip)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from content import services
+from core.redis.breaker import BreakerConnection
+from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def search_settings(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CONTENT_FETCH_METADATA = False
+
+
+@pytest.fixture
+def owner(db: None) -> Any:
+    return make_user()
+
+
+@pytest.fixture
+def stranger(db: None) -> Any:
+    return make_user()
+
+
+def signed_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_of(owner: Any) -> Client:
+    return signed_in(owner)
+
+
+class Writer:
+    """Content writes as a request makes them, with the after-commit callbacks executed."""
+
+    def __init__(self, capture: Callable[..., Any]) -> None:
+        self._capture = capture
+
+    @contextmanager
+    def committed(self) -> Iterator[None]:
+        with self._capture(execute=True):
+            yield
+
+    def note(self, owner: Any, title: str, content: str = "", **fields: Any) -> Any:
+        with self.committed():
+            return services.create_note(owner, title=title, content=content, **fields)
+
+    def bookmark(self, owner: Any, title: str, url: str = "https://example.org/", **fields: Any) -> Any:
+        with self.committed():
+            return services.create_bookmark(owner, url=url, title=title, **fields)
+
+    def task(self, owner: Any, title: str, **fields: Any) -> Any:
+        with self.committed():
+            return services.create_task(owner, title=title, **fields)
+
+    def file(self, owner: Any, name: str, description: str = "", **fields: Any) -> Any:
+        upload = SimpleUploadedFile(name, b"plain text content\n", content_type="text/plain")
+        with self.committed():
+            return services.create_file(owner, upload=upload, name=name, description=description, **fields)
+
+
+@pytest.fixture
+def write(django_capture_on_commit_callbacks: Callable[..., Any]) -> Writer:
+    return Writer(django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def sent_to_redis(monkeypatch: pytest.MonkeyPatch) -> Callable[[], Any]:
+    """``with sent_to_redis() as sent:`` collects every packet written to Redis (one per round trip)."""
+    collectors: list[list[bytes]] = []
+    original = BreakerConnection.send_packed_command
+
+    def counting(self: BreakerConnection, command: Any, check_health: bool = True) -> None:
+        for sent in collectors:
+            sent.append(command if isinstance(command, bytes) else b"".join(command))
+        original(self, command, check_health)
+
+    monkeypatch.setattr(BreakerConnection, "send_packed_command", counting)
+
+    @contextmanager
+    def collect() -> Iterator[list[bytes]]:
+        sent: list[bytes] = []
+        collectors.append(sent)
+        try:
+            yield sent
+        finally:
+            collectors.remove(sent)
+
+    return collect
