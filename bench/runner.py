@@ -176,13 +176,14 @@ class Run:
         try:
             with stack.Gunicorn(env, self.o.workers) as server:
                 for scenario in self.all:
-                    warm = loadgen.count(
-                        server.base_url, user, scenario.factory, COUNT_WARMUP_REQUESTS, headers
-                    )
-                    asyncio.run(warm)
+                    warmup, requests = COUNT_WARMUP_REQUESTS, self.o.count_requests
+                    if scenario.max_counted:
+                        warmup = min(warmup, scenario.max_counted)
+                        requests = min(requests, scenario.max_counted)
+                    asyncio.run(loadgen.count(server.base_url, user, scenario.factory, warmup, headers))
                     before = counter.total()
                     result = asyncio.run(
-                        loadgen.count(server.base_url, user, scenario.factory, self.o.count_requests, headers)
+                        loadgen.count(server.base_url, user, scenario.factory, requests, headers)
                     )
                     row = count_row(mode, scenario.name, result, counter.since(before))
                     self.doc["counts"].append(row)

@@ -36,7 +36,7 @@ class Chip:
 
 
 def kind_chips(params: dict[str, list[str]], counts: dict[str, int]) -> list[Chip]:
-    """ "All" plus one chip per kind: a click toggles that kind in the search."""
+    """An "All" chip, then one per kind; a click on a kind toggles it in the search."""
     selected = params.get("kind", [])
     chips = [Chip("All", querystring(params, kind=[]), active=not selected, count=sum(counts.values()))]
     for kind in KINDS:

@@ -1,16 +1,14 @@
 """Keeps the search index in step with ``content.events.content_changed``.
 
-Content bumps the owner's ``search`` generation right after its commit and only then sends the
-event, so a search in between could compute from the not-yet-updated index and cache that under the
-new generation for ``ttl.SEARCH_RESULTS``. This receiver therefore bumps the generation once more
-after the index has changed: the next search is never older than the write.
+Content sends the event after its commit and bumps the owner's ``search`` generation only after
+every receiver has returned, so the index is already updated when cached results are invalidated:
+a search that starts after the bump reads the new index, and each write costs exactly one bump.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from core.redis import caching
 from search import indexing
 from search.models import KINDS
 
@@ -25,6 +23,3 @@ def on_content_changed(
         indexing.sync(kind, ids)
     elif kind == TAG and action != CREATED:  # a new tag is on no item yet
         indexing.reindex_tagged(user_id, ids)
-    else:
-        return
-    caching.bump_generation(caching.SEARCH, user_id)

@@ -10,19 +10,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from content import selectors as content_selectors
 from search import presenters, selectors, services
 from search.forms import SavedSearchForm, SearchForm, querystring
-from search.models import KINDS, SavedSearch
+from search.models import SavedSearch
 from search.templatetags.search_extras import highlighted
 
 QUICK_HITS = 5
 
 
 def _results(request: HttpRequest, form: SearchForm) -> dict[str, Any]:
-    """The search of ``form`` (already validated) with everything the results partial shows."""
+    """Validate ``form``, run its search, and gather everything the results partial shows."""
     if not form.is_valid():
         return {"form": form, "result": None, "params": {}, "query": ""}
     params = form.canonical()
@@ -47,13 +48,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context = _results(request, SearchForm(request.GET))
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.history_restore_request:
-        return render(request, "search/_results.html", {**context, "oob": True})
-    context.update(
-        all_tags=content_selectors.owner_tags(request.user.pk),
-        saved_count=selectors.saved_search_count(request.user.pk),
-        kinds=KINDS,
-    )
-    return render(request, "search/page.html", context)
+        response = render(request, "search/_results.html", {**context, "oob": True})
+    else:
+        context.update(
+            all_tags=content_selectors.owner_tags(request.user.pk),
+            saved_count=selectors.saved_search_count(request.user.pk),
+        )
+        response = render(request, "search/page.html", context)
+    patch_vary_headers(response, ["HX-Request"])  # one URL, two bodies: never cache one for the other
+    return response
 
 
 @login_required
@@ -61,9 +64,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def quick(request: HttpRequest) -> HttpResponse:
     """The header's drop-down: the best few hits for what is typed, and a link to all results."""
     form = SearchForm({"q": request.GET.get("q", "")})
-    if not form.is_valid() or not form.params().terms:
+    search = form.params(per_page=str(QUICK_HITS)) if form.is_valid() else None
+    if search is None or not search.terms:
         return HttpResponse("")
-    result = selectors.search(request.user.pk, form.params(per_page=str(QUICK_HITS)))
+    result = selectors.search(request.user.pk, search)
     context = {"result": result, "query": querystring(form.canonical())}
     return render(request, "search/_quick_results.html", context)
 

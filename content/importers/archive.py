@@ -60,6 +60,7 @@ def _text(raw: dict[str, Any], key: str, limit: int | None = None, required: boo
         value = ""
     if not isinstance(value, str):
         raise Invalid(f"{key} is not text")
+    value = value.replace("\x00", "")  # PostgreSQL cannot store NUL in text
     if required and not value.strip():
         raise Invalid(f"{key} is missing")
     if limit is not None and len(value) > limit:
@@ -98,7 +99,7 @@ def _tags(raw: dict[str, Any]) -> list[str]:
     value = raw.get("tags", [])
     if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
         raise Invalid("tags is not a list of names")
-    return tagnames.unique(value)
+    return tagnames.unique(name.replace("\x00", "") for name in value)
 
 
 def _common(raw: dict[str, Any]) -> dict[str, Any]:

@@ -51,10 +51,12 @@ def parse_timestamp(value: str | None) -> dt.datetime | None:
 
 
 def decode(data: bytes) -> str:
+    """The export's text; NUL characters are dropped (PostgreSQL cannot store them in text)."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        text = data.decode("cp1252", errors="replace")
+    return text.replace("\x00", "")
 
 
 class _Parser(HTMLParser):

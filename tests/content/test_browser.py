@@ -3,58 +3,24 @@ upload a file, tick a task done inline over htmx without a page load, and see ev
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.db import connections
-from django.test import Client
 
 from content.models import Task
+from tests.browser_support import browser_marks, chromium, signed_in_page
 from tests.factories import make_user
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed"),
-]
+pytestmark = browser_marks
 
 
 @pytest.fixture
 def page(live_server: Any, transactional_db: None) -> Iterator[Any]:
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    user = make_user(username="browser")
-    client = Client()
-    client.force_login(user)  # the first user exists, so no first-run redirect
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context()
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
-        tab = context.new_page()
-        tab.set_default_timeout(10_000)
-        tab.base_url = live_server.url  # type: ignore[attr-defined]
-        yield tab
-        # Queries made while Playwright's event loop runs get their own connection (Django keeps
-        # connections per async context): close it here, or it would block dropping the test DB.
-        connections.close_all()
-        browser.close()
+    user = make_user(username="browser")  # the first user exists, so no first-run redirect
+    with chromium() as browser:
+        yield signed_in_page(browser, live_server.url, user)
 
 
 def test_create_everything_and_complete_a_task_inline(page: Any, tmp_path: Path) -> None:

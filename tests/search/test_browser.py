@@ -3,71 +3,27 @@ filters them and the filter survives further typing; the header's quick search d
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connections
-from django.test import Client
 
 from content import services
+from tests.browser_support import browser_marks, chromium, signed_in_page
 from tests.factories import make_user
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed"),
-]
+pytestmark = browser_marks
 
 
 @pytest.fixture
 def page(live_server: Any, transactional_db: None, settings: Any) -> Iterator[Any]:
-    settings.CONTENT_FETCH_METADATA = False
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
     user = make_user(username="searcher")
     # Autocommit here: each write commits, so content's after-commit event indexes it at once.
     services.create_note(user, title="Quokka facts", content="They live on Rottnest island.")
     services.create_task(user, title="Feed the quokka", description="leaves only")
     services.create_bookmark(user, url="https://example.org/zebra", title="Zebra stripes")
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                headless=True,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
-            )
-            context = browser.new_context()
-            context.add_cookies(
-                [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-            )
-            tab = context.new_page()
-            tab.set_default_timeout(10_000)
-            tab.base_url = live_server.url  # type: ignore[attr-defined]
-            yield tab
-            # Queries made while Playwright's event loop runs get their own connection: close it,
-            # or it would block dropping the test database.
-            connections.close_all()
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with chromium() as browser:
+        yield signed_in_page(browser, live_server.url, user)
 
 
 def hit_titles(page: Any) -> list[str]:

@@ -50,6 +50,7 @@ def test_htmx_requests_get_only_the_results_with_the_kind_inputs_out_of_band(
     response = client_of.get(PAGE, {"q": "quokka", "kind": "task"}, **HTMX)
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body
+    assert "HX-Request" in response["Vary"]
     assert (
         '<span id="kind-inputs" hx-swap-oob="true"><input type="hidden" name="kind" value="task"></span>'
         in body
