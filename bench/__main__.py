@@ -13,7 +13,6 @@ from pathlib import Path
 from bench import stack
 from bench.runner import Options, Run, command_line
 from bench.scenarios import scenarios
-from core.demo import DEMO_PASSWORD
 
 
 def _levels(text: str) -> tuple[int, ...]:
@@ -34,7 +33,7 @@ def _positive(text: str) -> float:
 
 
 def parse(argv: list[str] | None = None) -> Options:
-    names = [s.name for s in scenarios(DEMO_PASSWORD)]
+    names = [s.name for s in scenarios(password="")]
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=10, help="demo users (default 10)")
     parser.add_argument("--items", type=int, default=5000, help="items per user (default 5000)")

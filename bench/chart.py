@@ -65,8 +65,7 @@ def p95_chart(rows: list[tuple[str, float, float]], title: str) -> str:
                 f'height="{BAR_HEIGHT}" fill="{COLORS[mode]}"/>'
             )
             out.append(f'<text x="{end + 4:.1f}" y="{y + offset + 10}" fill="#334155">{value:.1f}</text>')
-    out.append(
-        f'<text x="{LABEL_WIDTH}" y="{height - 6}" fill="#64748b">p95 latency, logarithmic scale</text>'
-    )
+    caption = "p95 latency in milliseconds, logarithmic scale"
+    out.append(f'<text x="{LABEL_WIDTH}" y="{height - 6}" fill="#64748b">{caption}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -1,7 +1,7 @@
 """What the load generator needs to know about the seeded data, printed as JSON.
 
 Run inside the app's environment (``python -m bench.fixtures``, Django configured from it): the demo
-usernames and, for each, one direct conversation to post messages in.
+usernames and their password, and for each user one direct conversation to post messages in.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ def fixtures() -> dict[str, Any]:
     import django
 
     django.setup()
-    from core.demo import demo_users
+    from core.demo import DEMO_PASSWORD, demo_users
     from messaging.models import Conversation, Membership
 
     users = list(demo_users().values_list("pk", "username"))
@@ -28,7 +28,7 @@ def fixtures() -> dict[str, Any]:
         )
         if membership is not None:
             direct[username] = membership.conversation_id
-    return {"users": [username for _, username in users], "direct": direct}
+    return {"users": [username for _, username in users], "password": DEMO_PASSWORD, "direct": direct}
 
 
 if __name__ == "__main__":

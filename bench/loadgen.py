@@ -194,11 +194,17 @@ async def count(
     async with client(base_url, 1) as http:
         for n in range(requests):
             request = factory(user, n)
-            answer = await send(http, user, request)
-            if answer.status != request.expect or headers[0] not in answer.headers:
+            try:
+                answer = await send(http, user, request)
+                failure = None if answer.status == request.expect else f"HTTP {answer.status}"
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                failure = f"{type(exc).__name__}: {exc}"
+            if failure is None and headers[0] not in answer.headers:
+                failure = "no counter headers"
+            if failure is not None:
                 result.errors += 1
                 if len(result.error_samples) < 5:
-                    result.error_samples.append(f"{request.method} {request.path}: HTTP {answer.status}")
+                    result.error_samples.append(f"{request.method} {request.path}: {failure}")
                 continue
             result.queries.append(int(answer.headers[headers[0]]))
             result.round_trips.append(int(answer.headers[headers[1]]))

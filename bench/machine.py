@@ -47,6 +47,14 @@ def load() -> str:
     return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+BUSY_LOAD = 1.5  # one-minute load average above which a 2-core machine is not quiet
+
+
+def busy() -> bool:
+    """Is something else keeping this machine busy right now?"""
+    return os.getloadavg()[0] > BUSY_LOAD
+
+
 def commit() -> str:
     result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     return result.stdout.strip() or "?"

@@ -153,15 +153,15 @@ def print_report(doc: dict[str, Any]) -> None:
 
 
 def chart_rows(doc: dict[str, Any]) -> list[tuple[str, float, float]]:
-    """p95 off/on per scenario at its highest concurrency."""
-    best: dict[str, tuple[int, dict[str, Any] | None, dict[str, Any] | None]] = {}
-    for scenario, clients, off, on in _pairs(doc):
-        if scenario not in best or clients > best[scenario][0]:
-            best[scenario] = (clients, off, on)
+    """p95 off/on per scenario and concurrency."""
     nan = float("nan")
     return [
-        (f"{scenario} ({clients} clients)", (off or {}).get("p95", nan), (on or {}).get("p95", nan))
-        for scenario, (clients, off, on) in best.items()
+        (
+            f"{scenario}, {clients} client{'s' if clients > 1 else ''}",
+            (off or {}).get("p95", nan),
+            (on or {}).get("p95", nan),
+        )
+        for scenario, clients, off, on in _pairs(doc)
     ]
 
 

@@ -18,6 +18,7 @@ import asyncio
 import json
 import secrets
 import shlex
+import shutil
 import sys
 import tempfile
 import time
@@ -33,7 +34,6 @@ from bench.counters import DB_HEADER, REDIS_HEADER
 from bench.scenarios import Scenario, scenarios
 from bench.stats import summarize
 from bench.targets import evaluate
-from core.demo import DEMO_PASSWORD
 
 MODES = ("off", "on")
 COUNT_WARMUP_REQUESTS = 20
@@ -105,7 +105,7 @@ def count_row(mode: str, scenario: str, result: loadgen.CountResult, commands: i
 class Run:
     def __init__(self, options: Options) -> None:
         self.o = options
-        self.all = [s for s in scenarios(DEMO_PASSWORD) if s.name in options.scenarios]
+        self.all: list[Scenario] = []  # known once the dataset (and its password) exists
         self.db = stack.Database(options.server_url, options.database)
         self.redis = stack.RedisPair()
         self.media = Path(tempfile.mkdtemp(prefix="tk-bench-media-"))
@@ -129,12 +129,15 @@ class Run:
         took = time.perf_counter() - started
         print(f"seeded in {took:.1f}s", flush=True)
         self.fixtures = json.loads(stack.python(env, "-m", "bench.fixtures"))
+        self.all = [s for s in scenarios(self.fixtures["password"]) if s.name in self.o.scenarios]
         return took
 
     def sign_in(self, base_url: str) -> list[loadgen.VirtualUser]:
         names = self.fixtures["users"]
         wanted = [names[i % len(names)] for i in range(max(self.o.clients))]
-        users = asyncio.run(loadgen.log_in(base_url, wanted, DEMO_PASSWORD, parallel=self.o.workers))
+        users = asyncio.run(
+            loadgen.log_in(base_url, wanted, self.fixtures["password"], parallel=self.o.workers)
+        )
         return [
             loadgen.VirtualUser(u.username, u.session, self.fixtures["direct"].get(u.username)) for u in users
         ]
@@ -208,6 +211,8 @@ class Run:
         started = time.perf_counter()
         started_at = datetime.now(UTC)
         load_before = machine.load()
+        if machine.busy():
+            print(f"warning: load average {load_before}: other work will show up in the figures", flush=True)
         self.redis.start()
         try:
             seed_seconds = self.prepare()
@@ -220,6 +225,7 @@ class Run:
             described = machine.describe(self.db.version())
         finally:
             self.redis.stop()
+            shutil.rmtree(self.media, ignore_errors=True)
             if not self.o.keep_database:
                 self.db.drop()
         stamp = started_at.strftime("%Y%m%dT%H%M%SZ")

@@ -48,9 +48,12 @@ def search_cache_key(user_id: int, generation: int | str, query_digest: str) -> 
     return f"search:{{u:{user_id}}}:g{generation}:{query_digest}"
 
 
-def dashboard_cache_key(user_id: int, range_name: str, generation: int) -> str:
-    """Cached dashboard aggregates: ``analytics:{uid}:dashboard:{range}:g{gen}``."""
-    return f"analytics:{user_id}:dashboard:{range_name}:g{generation}"
+def dashboard_cache_key(user_id: int, range_name: str, generation: int | str) -> str:
+    """Cached dashboard aggregates: ``analytics:{u:<uid>}:dashboard:<range>:g<gen>``.
+
+    Same hash tag as the user's generation counter, for core.redis.generational (see search).
+    """
+    return f"analytics:{{u:{user_id}}}:dashboard:{range_name}:g{generation}"
 
 
 # --- state role (raw client) -------------------------------------------------------------------

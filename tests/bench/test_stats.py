@@ -117,5 +117,5 @@ def test_docs_section_and_chart_are_rewritten_from_a_run(tmp_path: Path) -> None
     )
     chart = (tmp_path / report.CHART_NAME).read_text()
     assert (
-        chart.startswith("<svg") and "home (32 clients)" in chart and ">80.0<" in chart and ">20.0<" in chart
+        chart.startswith("<svg") and "home, 32 clients" in chart and ">80.0<" in chart and ">20.0<" in chart
     )

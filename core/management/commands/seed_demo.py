@@ -12,6 +12,7 @@ import sys
 import time
 from typing import Any, TextIO
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -87,3 +88,8 @@ class Command(BaseCommand):
             else "No search_reindex command: search index left as is."
         )
         self.stdout.write(f"Sign in as {demo.DEMO_USERNAME_PREFIX}1 with password {demo.DEMO_PASSWORD}.")
+        if not get_user_model().objects.filter(is_superuser=True).exists():
+            self.stdout.write(
+                "No admin account yet, and the first-run page only appears while there are no users: "
+                "create one with `manage.py createsuperuser`."
+            )

@@ -1,0 +1,68 @@
+"""The home dashboard: counts and recent items, cached per user, invalidated by content writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import redis
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from content import services
+from tests.factories import make_user
+from tools.redis_process import RedisProcess
+
+pytestmark = pytest.mark.django_db(transaction=True)  # content announces its writes after commit
+
+
+def test_empty_home_invites_the_first_item() -> None:
+    client = Client()
+    client.force_login(make_user())
+    page = client.get("/").content.decode()
+    assert "Nothing here yet" in page and "import your browser" in page
+
+
+def test_home_counts_and_lists_content_and_sees_new_writes() -> None:
+    user = make_user()
+    services.create_bookmark(user, url="https://example.com/", title="Example site")
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    services.create_task(user, title="Pay the rent", due_date=yesterday)
+    client = Client()
+    client.force_login(user)
+    page = client.get("/").content.decode()
+    assert "Example site" in page and "Pay the rent" in page
+    assert "1</strong> open tasks" in page and "1 overdue" in page
+    services.create_note(user, title="Fresh idea")
+    assert "Fresh idea" in client.get("/").content.decode()
+
+
+def test_warm_home_page_needs_no_query_and_four_redis_round_trips(
+    private_redis_roles: RedisProcess,
+) -> None:
+    user = make_user()
+    services.create_note(user, title="Cached note")
+    client = Client()
+    client.force_login(user)
+    client.get("/")
+    stats = redis.Redis(port=private_redis_roles.port)
+    before = stats.info("commandstats")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/")
+    after = stats.info("commandstats")
+    assert "Cached note" in page.content.decode()
+    assert len(queries) == 0, [q["sql"] for q in queries]
+
+    def calls(command: str) -> int:
+        return int(after.get(f"cmdstat_{command}", {}).get("calls", 0)) - int(
+            before.get(f"cmdstat_{command}", {}).get("calls", 0)
+        )
+
+    # Round trips: GET session, EVALSHA rate limit, EVALSHA dashboard, HGETALL the bell's counts.
+    # (INFO counts commands run inside scripts too: the dashboard script GETs counter and entry.)
+    assert calls("evalsha") == 2
+    assert calls("hgetall") == 1
+    assert calls("get") == 1 + 2
+    assert calls("set") == 0
