@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
 
-from core.redis.breaker import reset_all_breakers
+from core.redis.breaker import BreakerConnection, reset_all_breakers
 from tests.redis_support import point_roles_at
 from tools.redis_process import RedisProcess
 
@@ -64,3 +66,28 @@ def private_redis_roles(settings, tmp_path: Path) -> Iterator[RedisProcess]:  # 
     point_roles_at(settings, server.url)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def round_trips(monkeypatch: pytest.MonkeyPatch) -> Callable[[], Any]:
+    """``with round_trips() as sent:`` collects every packet written to Redis (one per round trip)."""
+    collectors: list[list[bytes]] = []
+    original = BreakerConnection.send_packed_command
+
+    def counting(self: BreakerConnection, command: Any, check_health: bool = True) -> None:
+        for sent in collectors:
+            sent.append(command if isinstance(command, bytes) else b"".join(command))
+        original(self, command, check_health)
+
+    monkeypatch.setattr(BreakerConnection, "send_packed_command", counting)
+
+    @contextmanager
+    def collect() -> Iterator[list[bytes]]:
+        sent: list[bytes] = []
+        collectors.append(sent)
+        try:
+            yield sent
+        finally:
+            collectors.remove(sent)
+
+    return collect

@@ -33,7 +33,7 @@ from bench import delivery, loadgen, machine, report, stack
 from bench.counters import DB_HEADER, REDIS_HEADER
 from bench.scenarios import Scenario, scenarios
 from bench.stats import summarize
-from bench.targets import evaluate
+from bench.targets import evaluate, read_scenarios
 
 MODES = ("off", "on")
 COUNT_WARMUP_REQUESTS = 20
@@ -241,8 +241,7 @@ class Run:
             "total_seconds": time.perf_counter() - started,
             "scenarios": {s.name: s.description for s in self.all},
         }  # fmt: skip
-        read = [s.name for s in self.all if s.read]
-        self.doc["targets"] = [t.as_dict() for t in evaluate(self.doc, read)]
+        self.doc["targets"] = [t.as_dict() for t in evaluate(self.doc, read_scenarios(self.doc))]
         self.o.results_dir.mkdir(parents=True, exist_ok=True)
         results_file.write_text(json.dumps(self.doc, indent=2) + "\n")
         report.write_chart(self.doc, results_file.with_suffix(".svg"))
@@ -252,4 +251,4 @@ class Run:
 
 
 def command_line() -> str:
-    return "python -m bench " + " ".join(shlex.quote(arg) for arg in sys.argv[1:])
+    return " ".join(["python -m bench", *(shlex.quote(arg) for arg in sys.argv[1:])])

@@ -144,6 +144,8 @@ def app_env(
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_", "PYTEST_"))}
     env.update(redis.env())
     env.update({flag: "true" if redis_on else "false" for flag in REDIS_FLAGS})
+    # Redis off is the seed's "before": no cache at all, not a per-process memory cache.
+    env["REDIS_CACHE_FALLBACK"] = "local" if redis_on else "none"
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "trackeep.settings",

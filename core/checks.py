@@ -18,6 +18,8 @@ ATOMIC_CACHE_BACKENDS = (
     "django_redis.cache.RedisCache",
     "django.core.cache.backends.redis.RedisCache",
     "django.core.cache.backends.locmem.LocMemCache",
+    # REDIS_CACHE_FALLBACK=none: nothing is cached, so there is no counter to keep atomic.
+    "django.core.cache.backends.dummy.DummyCache",
 )
 
 

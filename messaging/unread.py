@@ -91,13 +91,17 @@ def rebuild(user_id: int) -> UnreadCounts:
     return counts
 
 
-def get(user_id: int) -> UnreadCounts:
-    """The user's counts: one HGETALL, or a rebuild when the hash is missing or unmarked."""
-    try:
-        raw = get_client("state").hgetall(keys.unread_counts(user_id))
-    except (redis.RedisError, RedisDisabled):
-        logger.warning("unread counts: Redis unavailable, counting for %s in the database", user_id)
-        return from_database(user_id)
+def get(user_id: int, prefetched: dict[bytes, bytes] | None = None) -> UnreadCounts:
+    """The user's counts: one HGETALL (or its reply ``prefetched`` with the request's rate-limit
+    check, ``core.redis.prefetch``), or a rebuild when the hash is missing or unmarked."""
+    if prefetched is not None:
+        raw = prefetched
+    else:
+        try:
+            raw = get_client("state").hgetall(keys.unread_counts(user_id))
+        except (redis.RedisError, RedisDisabled):
+            logger.warning("unread counts: Redis unavailable, counting for %s in the database", user_id)
+            return from_database(user_id)
     if BUILT.encode() not in raw:
         return rebuild(user_id)
     return _decode(raw)

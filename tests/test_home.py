@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import redis
@@ -39,8 +41,8 @@ def test_home_counts_and_lists_content_and_sees_new_writes() -> None:
     assert "Fresh idea" in client.get("/").content.decode()
 
 
-def test_warm_home_page_needs_no_query_and_four_redis_round_trips(
-    private_redis_roles: RedisProcess,
+def test_warm_home_page_needs_no_query_and_three_redis_round_trips(
+    private_redis_roles: RedisProcess, round_trips: Callable[[], Any]
 ) -> None:
     user = make_user()
     services.create_note(user, title="Cached note")
@@ -49,7 +51,7 @@ def test_warm_home_page_needs_no_query_and_four_redis_round_trips(
     client.get("/")
     stats = redis.Redis(port=private_redis_roles.port)
     before = stats.info("commandstats")
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as queries, round_trips() as sent:
         page = client.get("/")
     after = stats.info("commandstats")
     assert "Cached note" in page.content.decode()
@@ -60,9 +62,11 @@ def test_warm_home_page_needs_no_query_and_four_redis_round_trips(
             before.get(f"cmdstat_{command}", {}).get("calls", 0)
         )
 
-    # Round trips: GET session, EVALSHA rate limit, EVALSHA dashboard, HGETALL the bell's counts.
-    # (INFO counts commands run inside scripts too: the dashboard script GETs counter and entry.)
+    # Round trips: the session GET; the rate-limit EVALSHA with the bell's HGETALL riding along; the
+    # dashboard EVALSHA. (INFO counts commands run inside scripts too: the dashboard script GETs its
+    # counter and entry.)
+    assert len(sent) == 3
     assert calls("evalsha") == 2
-    assert calls("hgetall") == 1
+    assert calls("hgetall") == 1  # prefetched in the rate-limit pipeline: no round trip of its own
     assert calls("get") == 1 + 2
     assert calls("set") == 0

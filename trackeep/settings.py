@@ -110,7 +110,16 @@ REDIS_ROLES = {role: role_settings(env, role) for role in ("cache", "state", "ch
 REDIS_BREAKER_FAILURES = env.int("REDIS_BREAKER_FAILURES", default=2)
 REDIS_BREAKER_RESET_SECONDS = env.float("REDIS_BREAKER_RESET_SECONDS", default=10.0)
 
-_LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+# What the cache role becomes with REDIS_CACHE_ENABLED off: a per-process memory cache ("local"), or
+# none at all ("none": the seed's "before Redis", which the benchmarks compare against).
+REDIS_CACHE_FALLBACK = env.str("REDIS_CACHE_FALLBACK", default="local")
+if REDIS_CACHE_FALLBACK not in ("local", "none"):
+    raise ImproperlyConfigured("REDIS_CACHE_FALLBACK must be 'local' or 'none'")
+_LOCAL_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+    if REDIS_CACHE_FALLBACK == "local"
+    else "django.core.cache.backends.dummy.DummyCache"
+}
 CACHES = {
     # Cached query results: fail soft (a miss), never an error page.
     "default": django_redis_cache(

@@ -17,6 +17,7 @@ from core.ratelimit import identity, responses, services
 from core.ratelimit.base import Check
 from core.ratelimit.matching import Matcher
 from core.ratelimit.policies import middleware_policies
+from core.redis import prefetch
 
 
 class RateLimitMiddleware:
@@ -28,7 +29,12 @@ class RateLimitMiddleware:
         policies = self.matcher.match(request)
         if not policies:
             return self.get_response(request)
-        decisions = services.hit([Check(p, identity.for_request(request, p)) for p in policies])
+        plan = prefetch.planned(request)
+        decisions, replies = services.hit_and_read(
+            [Check(p, identity.for_request(request, p)) for p in policies], prefetch.commands(plan)
+        )
+        if replies is not None:
+            prefetch.remember(request, plan, replies)
         decision = responses.binding(decisions)
         if decision is not None and not decision.allowed:
             response = responses.too_many_requests(request, decision)

@@ -65,7 +65,14 @@ class RedisLimiter:
     def hit(self, checks: Sequence[Check]) -> list[Decision | Exception]:
         """Spend one unit per check, in one round trip. A failed call yields its exception in place;
         an unreachable Redis raises (``redis.RedisError``, or ``RedisDisabled``)."""
-        replies = scripts.run_batch(get_client("state"), [self._call(check) for check in checks])
+        return self.hit_and_read(checks, ())[0]
+
+    def hit_and_read(
+        self, checks: Sequence[Check], reads: Sequence[Sequence[Any]]
+    ) -> tuple[list[Decision | Exception], list[Any]]:
+        """``hit``, with plain ``reads`` sent in the same round trip; returns both replies."""
+        replies = scripts.run_batch(get_client("state"), [self._call(check) for check in checks], reads)
+        replies, read_replies = replies[: len(checks)], replies[len(checks) :]
         results: list[Decision | Exception] = []
         for check, reply in zip(checks, replies, strict=True):
             if isinstance(reply, Exception):
@@ -78,7 +85,7 @@ class RedisLimiter:
             else:
                 allowed, remaining, reset_ms, retry_ms = reply
                 results.append(Decision(check.policy, bool(allowed), remaining, reset_ms, retry_ms))
-        return results
+        return results, read_replies
 
     def release(self, check: Check) -> None:
         """Give back one unit of a fixed-window check; never creates a counter."""

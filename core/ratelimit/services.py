@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import redis
 
@@ -56,14 +57,23 @@ def _without_redis(check: Check, error: Exception) -> Decision:
 
 def hit(checks: Sequence[Check]) -> list[Decision]:
     """Spend one unit of each check's budget: one Redis round trip for all of them."""
+    return hit_and_read(checks, ())[0]
+
+
+def hit_and_read(
+    checks: Sequence[Check], reads: Sequence[Sequence[Any]]
+) -> tuple[list[Decision], list[Any] | None]:
+    """``hit``, with plain ``reads`` (``core.redis.prefetch``) in the same round trip. Their replies
+    are None when the limiter did not use Redis for this request."""
     if not checks:
-        return []
+        return [], None
+    read_replies: list[Any] | None = None
     limiter = primary()
     if limiter is local_limiter:
         decisions = local_limiter.hit(checks)
     else:
         try:
-            results = redis_limiter.hit(checks)
+            results, read_replies = redis_limiter.hit_and_read(checks, reads)
         except (redis.RedisError, RedisDisabled) as exc:
             results = [exc] * len(checks)
         decisions = [
@@ -73,7 +83,7 @@ def hit(checks: Sequence[Check]) -> list[Decision]:
     for decision in decisions:
         if not decision.allowed:
             metrics.record(metrics.DENIED, decision.policy.name)
-    return decisions
+    return decisions, read_replies
 
 
 def release(checks: Sequence[Check]) -> None:

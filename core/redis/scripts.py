@@ -50,8 +50,15 @@ class LuaScript:
         return self._bind(client)(keys=list(keys), args=list(args), client=client)
 
 
-def run_batch(client: Redis, calls: Sequence[tuple[LuaScript, Sequence[str], Sequence[Any]]]) -> list[Any]:
+def run_batch(
+    client: Redis,
+    calls: Sequence[tuple[LuaScript, Sequence[str], Sequence[Any]]],
+    reads: Sequence[Sequence[Any]] = (),
+) -> list[Any]:
     """Run several script calls in one round trip: a plain pipeline of EVALSHAs, no SCRIPT EXISTS.
+
+    ``reads`` are plain commands sent in the same pipeline (``core.redis.prefetch``); their replies
+    follow the scripts' in the returned list.
 
     A NOSCRIPT reply (script cache emptied by a restart, failover or SCRIPT FLUSH) loads the missing
     scripts and re-sends only the calls that got it: they never ran, so nothing runs twice. Any other
@@ -60,14 +67,22 @@ def run_batch(client: Redis, calls: Sequence[tuple[LuaScript, Sequence[str], Seq
     """
     bound = [(script._bind(client), list(keys), list(args)) for script, keys, args in calls]
     results: list[Any] = [None] * len(bound)
+    read_results: list[Any] = []
     pending = list(range(len(bound)))
     for attempt in range(2):
         pipe = client.pipeline(transaction=False)
         for i in pending:
             script, keys, args = bound[i]
             pipe.evalsha(script.sha, len(keys), *keys, *args)
+        if attempt == 0:
+            for command in reads:
+                pipe.execute_command(*command)
+        replies = pipe.execute(raise_on_error=False)
+        if attempt == 0:
+            read_results = replies[len(pending) :]
+            replies = replies[: len(pending)]
         missing = []
-        for i, reply in zip(pending, pipe.execute(raise_on_error=False), strict=True):
+        for i, reply in zip(pending, replies, strict=True):
             if isinstance(reply, NoScriptError) and attempt == 0:
                 missing.append(i)
             else:
@@ -77,7 +92,7 @@ def run_batch(client: Redis, calls: Sequence[tuple[LuaScript, Sequence[str], Seq
         for script in {bound[i][0] for i in missing}:
             script.sha = client.script_load(script.script)
         pending = missing
-    return results
+    return results + read_results
 
 
 FIXED_WINDOW = LuaScript("fixed_window")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -12,7 +11,6 @@ from django.conf import settings as django_settings
 
 from core.ratelimit import policies
 from core.ratelimit.backends import redis_limiter
-from core.redis.breaker import BreakerConnection
 
 START_US = 1_700_000_000_000_000
 
@@ -65,31 +63,6 @@ def app_clock() -> Iterator[FakeClock]:
     redis_limiter.clock = clock
     yield clock
     redis_limiter.clock = None
-
-
-@pytest.fixture
-def round_trips(monkeypatch: pytest.MonkeyPatch) -> Callable[[], Any]:
-    """``with round_trips() as sent:`` collects every packet written to Redis (one per round trip)."""
-    collectors: list[list[bytes]] = []
-    original = BreakerConnection.send_packed_command
-
-    def counting(self: BreakerConnection, command: Any, check_health: bool = True) -> None:
-        for sent in collectors:
-            sent.append(command if isinstance(command, bytes) else b"".join(command))
-        original(self, command, check_health)
-
-    monkeypatch.setattr(BreakerConnection, "send_packed_command", counting)
-
-    @contextmanager
-    def collect() -> Iterator[list[bytes]]:
-        sent: list[bytes] = []
-        collectors.append(sent)
-        try:
-            yield sent
-        finally:
-            collectors.remove(sent)
-
-    return collect
 
 
 @pytest.fixture(autouse=True)

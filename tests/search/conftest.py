@@ -14,7 +14,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from content import services
-from core.redis.breaker import BreakerConnection
 from tests.factories import make_user
 
 
@@ -77,28 +76,3 @@ class Writer:
 @pytest.fixture
 def write(django_capture_on_commit_callbacks: Callable[..., Any]) -> Writer:
     return Writer(django_capture_on_commit_callbacks)
-
-
-@pytest.fixture
-def sent_to_redis(monkeypatch: pytest.MonkeyPatch) -> Callable[[], Any]:
-    """``with sent_to_redis() as sent:`` collects every packet written to Redis (one per round trip)."""
-    collectors: list[list[bytes]] = []
-    original = BreakerConnection.send_packed_command
-
-    def counting(self: BreakerConnection, command: Any, check_health: bool = True) -> None:
-        for sent in collectors:
-            sent.append(command if isinstance(command, bytes) else b"".join(command))
-        original(self, command, check_health)
-
-    monkeypatch.setattr(BreakerConnection, "send_packed_command", counting)
-
-    @contextmanager
-    def collect() -> Iterator[list[bytes]]:
-        sent: list[bytes] = []
-        collectors.append(sent)
-        try:
-            yield sent
-        finally:
-            collectors.remove(sent)
-
-    return collect

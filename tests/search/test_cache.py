@@ -34,12 +34,12 @@ def entry_key(user_id: int, params: SearchParams) -> str:
 
 
 def test_a_repeated_search_is_one_redis_round_trip_and_no_query(
-    owner: Any, write: Writer, sent_to_redis: Callable[[], Any]
+    owner: Any, write: Writer, round_trips: Callable[[], Any]
 ) -> None:
     write.note(owner, "Quokka facts")
     first = selectors.search(owner.pk, QUOKKA)
     assert not first["cached"]
-    with CaptureQueriesContext(connection) as queries, sent_to_redis() as sent:
+    with CaptureQueriesContext(connection) as queries, round_trips() as sent:
         second = selectors.search(owner.pk, QUOKKA)
     assert len(queries) == 0
     assert len(sent) == 1 and sent[0].split(b"\r\n")[2] == b"EVALSHA"
@@ -97,13 +97,13 @@ def test_an_unreadable_entry_is_recomputed_and_replaced(owner: Any, write: Write
 
 
 def test_without_the_redis_cache_results_are_cached_locally(
-    settings: Any, owner: Any, write: Writer, sent_to_redis: Callable[[], Any]
+    settings: Any, owner: Any, write: Writer, round_trips: Callable[[], Any]
 ) -> None:
     write.note(owner, "Quokka facts")
     local = copy.deepcopy(settings.CACHES)
     local["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "search-test"}
     settings.CACHES = local
-    with sent_to_redis() as sent:
+    with round_trips() as sent:
         assert not selectors.search(owner.pk, QUOKKA)["cached"]
         with CaptureQueriesContext(connection) as queries:
             again = selectors.search(owner.pk, QUOKKA)

@@ -75,12 +75,16 @@ class Command(BaseCommand):
             raise CommandError(f"{exc}: use --force to replace them, or --skip-if-seeded.") from exc
         if not verbosity:
             return
-        took = time.perf_counter() - started
         if report.replaced:
             self.stdout.write(f"Replaced {report.replaced} earlier demo user(s).")
         rows = ", ".join(f"{name} {count:,}" for name, count in report.rows.items())
+        took = time.perf_counter() - started
         self.stdout.write(
-            self.style.SUCCESS(f"Seeded {report.users} demo user(s) in {took:.1f}s ({rows} rows).")
+            self.style.SUCCESS(
+                f"Seeded {report.users} demo user(s) in {took:.1f}s ({rows} rows); "
+                f"inserts {report.insert_seconds:.1f}s, cache invalidation and search index "
+                f"{report.finish_seconds:.1f}s."
+            )
         )
         self.stdout.write(
             "Search index rebuilt."
