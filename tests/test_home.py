@@ -70,3 +70,19 @@ def test_warm_home_page_needs_no_query_and_three_redis_round_trips(
     assert calls("hgetall") == 1  # prefetched in the rate-limit pipeline: no round trip of its own
     assert calls("get") == 1 + 2
     assert calls("set") == 0
+
+
+def test_pages_work_with_no_cache_at_all(settings: Any) -> None:
+    """``REDIS_CACHE_FALLBACK=none`` (the "before Redis" baseline): everything is computed each time."""
+    caches = dict(settings.CACHES)
+    caches["default"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    settings.CACHES = caches
+    user = make_user(full_name="Nell Cache")
+    client = Client()
+    client.force_login(user)
+    services.create_note(user, title="Uncached note")
+    assert "Uncached note" in client.get("/").content.decode()
+    assert b"Nell Cache" in client.get("/accounts/profile/").content
+    found = client.get("/search/api/", {"q": "uncached"}).json()
+    assert [hit["title"] for hit in found["hits"]] == ["Uncached note"] and not found["cached"]
+    assert not client.get("/search/api/", {"q": "uncached"}).json()["cached"]
