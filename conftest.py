@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from core.redis.breaker import BreakerConnection, reset_all_breakers
+from tests.factories import make_user, signed_in
 from tests.redis_support import point_roles_at
 from tools.redis_process import RedisProcess
 
@@ -91,3 +92,21 @@ def round_trips(monkeypatch: pytest.MonkeyPatch) -> Callable[[], Any]:
             collectors.remove(sent)
 
     return collect
+
+
+@pytest.fixture
+def owner(db: None) -> Any:
+    """A user who owns the content under test."""
+    return make_user()
+
+
+@pytest.fixture
+def stranger(db: None) -> Any:
+    """Another user, who must never see the owner's things."""
+    return make_user()
+
+
+@pytest.fixture
+def client_of(owner: Any) -> Any:
+    """The owner's signed-in browser."""
+    return signed_in(owner)

@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -17,3 +18,10 @@ def make_user(**fields: Any) -> Any:
     fields.setdefault("email", f"user{n}@example.com")
     password = fields.pop("password", PASSWORD)
     return get_user_model().objects.create_user(password=password, **fields)
+
+
+def signed_in(user: Any) -> Client:
+    """A test client with a session of ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client

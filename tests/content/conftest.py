@@ -12,7 +12,7 @@ from django.test import Client
 
 from content.events import content_changed
 from core.redis import caching
-from tests.factories import make_user
+from tests.factories import signed_in
 
 
 @pytest.fixture
@@ -21,26 +21,6 @@ def media_root(settings: Any) -> Path:
     return Path(settings.MEDIA_ROOT)
 
 
-@pytest.fixture
-def owner(db: None) -> Any:
-    return make_user()
-
-
-@pytest.fixture
-def stranger(db: None) -> Any:
-    return make_user()
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def client_of(owner: Any) -> Client:
-    """The owner's signed-in browser."""
-    return signed_in(owner)
 
 
 @pytest.fixture

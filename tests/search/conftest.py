@@ -6,42 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from content import services
-from tests.factories import make_user
-
-
-@pytest.fixture(autouse=True)
-def search_settings(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CONTENT_FETCH_METADATA = False
-
-
-@pytest.fixture
-def owner(db: None) -> Any:
-    return make_user()
-
-
-@pytest.fixture
-def stranger(db: None) -> Any:
-    return make_user()
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def client_of(owner: Any) -> Client:
-    return signed_in(owner)
 
 
 class Writer:

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from search.models import SavedSearch
 from search.query import MAX_QUERY_LENGTH
-from tests.search.conftest import Writer, signed_in
+from tests.factories import signed_in
+from tests.search.conftest import Writer
 
 PAGE = reverse("search:page")
 API = reverse("search:api")
