@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 
 from asgiref.sync import sync_to_async
@@ -59,4 +60,20 @@ class FirstRunMiddleware:
             self.has_users = any_user_exists()
             if not self.has_users:
                 return HttpResponseRedirect(reverse("setup"))
+        return self.get_response(request)
+
+
+class UserTimezoneMiddleware:
+    """Shows times in the signed-in user's own time zone (from the session snapshot: no query)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        name = getattr(user, "timezone", "") if user is not None and user.is_authenticated else ""
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(name)) if name else timezone.deactivate()
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
         return self.get_response(request)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+import zoneinfo
 
 import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -18,6 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import SiteSettings
+from accounts.sessions.metadata import META_KEY
 from core.redis import keys
 from tests.factories import PASSWORD, make_user
 
@@ -182,3 +185,15 @@ def test_password_reset_by_email_signs_out_every_session(mailoutbox) -> None:  #
     user.refresh_from_db()
     assert user.check_password(new)
     assert device.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_times_are_shown_in_the_users_own_time_zone() -> None:
+    user = make_user(timezone="Asia/Tokyo")
+    client = Client()
+    post_login(client, user.username)
+    signed_in_at = dt.datetime.fromisoformat(client.session[META_KEY]["created_at"])
+    page = client.get(reverse("accounts:sessions")).content.decode()
+    tokyo = signed_in_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
+    utc = signed_in_at.astimezone(dt.UTC)
+    assert tokyo.strftime("%-I:%M") in page
+    assert utc.strftime("%-I:%M") not in page  # nine hours apart: never the same clock reading

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "accounts.middleware.SnapshotAuthenticationMiddleware",
     "core.ratelimit.middleware.RateLimitMiddleware",
     "accounts.middleware.SessionActivityMiddleware",
+    "accounts.middleware.UserTimezoneMiddleware",
     "accounts.middleware.FirstRunMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
