@@ -172,6 +172,16 @@ def merge_tags(target: Tag, sources: Sequence[Tag]) -> int:
 BOOKMARK_FIELDS = ("title", "url", "description", "favicon_url", "is_read", "is_favorite")
 
 
+def _save_item(item: Bookmark | Task | Note, kind: str, owner_id: int, tags: Iterable[str] | None) -> None:
+    """Insert (no pk yet) or update ``item``, replace its tags when given, announce it: one transaction."""
+    created = item.pk is None
+    with transaction.atomic():
+        item.save(force_insert=created)
+        if tags is not None:
+            item.tags.set(resolve_tags(owner_id, tags))
+        _changed(owner_id, Change(kind, (item.pk,), CREATED if created else UPDATED))
+
+
 def _sync_read_at(bookmark: Bookmark, now: dt.datetime) -> None:
     if bookmark.is_read and bookmark.read_at is None:
         bookmark.read_at = now
@@ -190,11 +200,7 @@ def create_bookmark(owner: Any, *, url: str, tags: Iterable[str] = (), **fields:
     if needs_title:
         bookmark.title = metadata.title_from_url(url)
     _sync_read_at(bookmark, now)
-    with transaction.atomic():
-        bookmark.save(force_insert=True)
-        if tags:
-            bookmark.tags.set(resolve_tags(owner.pk, tags))
-        _changed(owner.pk, Change("bookmark", (bookmark.pk,), CREATED))
+    _save_item(bookmark, "bookmark", owner.pk, tags or None)
     if needs_title and settings.CONTENT_FETCH_METADATA:
         transaction.on_commit(lambda: metadata.schedule(enrich_bookmark, bookmark.pk))
     return bookmark
@@ -206,11 +212,7 @@ def update_bookmark(bookmark: Bookmark, *, tags: Iterable[str] | None = None, **
     bookmark.title = bookmark.title.strip() or metadata.title_from_url(bookmark.url)
     _sync_read_at(bookmark, now)
     bookmark.updated_at = now
-    with transaction.atomic():
-        bookmark.save()
-        if tags is not None:
-            bookmark.tags.set(resolve_tags(bookmark.owner_id, tags))
-        _changed(bookmark.owner_id, Change("bookmark", (bookmark.pk,), UPDATED))
+    _save_item(bookmark, "bookmark", bookmark.owner_id, tags)
     return bookmark
 
 
@@ -292,11 +294,7 @@ def create_task(owner: Any, *, title: str, tags: Iterable[str] = (), **fields: A
     _set_fields(task, fields, TASK_FIELDS)
     _check_parent(task, owner.pk)
     _sync_completion(task, now)
-    with transaction.atomic():
-        task.save(force_insert=True)
-        if tags:
-            task.tags.set(resolve_tags(owner.pk, tags))
-        _changed(owner.pk, Change("task", (task.pk,), CREATED))
+    _save_item(task, "task", owner.pk, tags or None)
     return task
 
 
@@ -307,11 +305,7 @@ def update_task(task: Task, *, tags: Iterable[str] | None = None, **fields: Any)
     _check_parent(task, task.owner_id)
     _sync_completion(task, now)
     task.updated_at = now
-    with transaction.atomic():
-        task.save()
-        if tags is not None:
-            task.tags.set(resolve_tags(task.owner_id, tags))
-        _changed(task.owner_id, Change("task", (task.pk,), UPDATED))
+    _save_item(task, "task", task.owner_id, tags)
     return task
 
 
@@ -338,11 +332,7 @@ def create_note(owner: Any, *, title: str, tags: Iterable[str] = (), **fields: A
     _set_fields(note, fields, NOTE_FIELDS)
     _check_parent(note, owner.pk)
     note.content_html = render_markdown(note.content)
-    with transaction.atomic():
-        note.save(force_insert=True)
-        if tags:
-            note.tags.set(resolve_tags(owner.pk, tags))
-        _changed(owner.pk, Change("note", (note.pk,), CREATED))
+    _save_item(note, "note", owner.pk, tags or None)
     return note
 
 
@@ -352,11 +342,7 @@ def update_note(note: Note, *, tags: Iterable[str] | None = None, **fields: Any)
     _check_parent(note, note.owner_id)
     note.content_html = render_markdown(note.content)
     note.updated_at = timezone.now()
-    with transaction.atomic():
-        note.save()
-        if tags is not None:
-            note.tags.set(resolve_tags(note.owner_id, tags))
-        _changed(note.owner_id, Change("note", (note.pk,), UPDATED))
+    _save_item(note, "note", note.owner_id, tags)
     return note
 
 
