@@ -1,21 +1,12 @@
-"""Platform views: the home page and the health endpoints."""
+"""Platform views: the health endpoints."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 
-from analytics.selectors import home_dashboard
 from core.redis.client import is_redis_backed
 from core.redis.health import ping
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard: counts and recent items, one cached value per user."""
-    return render(request, "core/home.html", {"dashboard": home_dashboard(request.user.pk).value})
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -81,7 +81,8 @@ def test_warm_authenticated_page_needs_no_database_query_and_one_session_read(
             before.get(f"cmdstat_{command}", {}).get("calls", 0)
         )
 
-    assert calls("get") == 2  # the session, and the cached profile
+    # The session, then the profile's generation and entry (two GETs inside one cache-aside EVALSHA).
+    assert calls("get") == 3
     assert calls("set") == 0  # nothing written on a warm read
 
 

@@ -1,7 +1,5 @@
-"""User admin actions "Show rate limits" and "Reset rate limits", added to the registered UserAdmin.
-
-Kept here (and switched on by ``core/admin.py``) so the accounts admin stays free of rate-limit code.
-"""
+"""User admin actions "Show rate limits" and "Reset rate limits" (``accounts.admin.UserAdmin`` lists
+them: the platform offers them and knows no domain app)."""
 
 from __future__ import annotations
 
@@ -9,7 +7,6 @@ from typing import Any
 
 import redis
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
@@ -39,11 +36,3 @@ def reset_rate_limits(modeladmin: Any, request: HttpRequest, queryset: Any) -> N
     modeladmin.message_user(
         request, f"Rate limits of {queryset.count()} user(s) reset ({found} active budget(s) cleared)."
     )
-
-
-def install() -> None:
-    """Add the actions to the User admin (registered by ``accounts.admin``, imported first)."""
-    import accounts.admin  # noqa: F401  (registers the User admin)
-
-    model_admin = admin.site.get_model_admin(get_user_model())
-    model_admin.actions = (*(model_admin.actions or ()), show_rate_limits, reset_rate_limits)

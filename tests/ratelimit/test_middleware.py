@@ -167,7 +167,7 @@ def test_general_check_is_one_round_trip_and_no_database_query(
     # The header's unread counts cost a round trip of their own without a limiter; with it they ride
     # in the limiter's pipeline (core.redis.prefetch), so the check adds no round trip to the page.
     assert len(sent) == len(baseline)
-    limiter_packets = [packet for packet in sent if b"EVALSHA" in packet]
+    limiter_packets = [packet for packet in sent if b":rl:" in packet]
     assert len(limiter_packets) == 1
     assert limiter_packets[0].count(b"EVALSHA") == 1
     assert b"HGETALL" in limiter_packets[0]
