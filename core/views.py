@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from analytics.selectors import home_dashboard
 from core.redis.client import is_redis_backed
-from core.redis.health import ping
+from core.redis.health import ping, pool_report
 
 
 @login_required
@@ -24,7 +24,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: the database answers; Redis roles are reported (degraded, not down, without)."""
+    """Readiness: the database answers; Redis roles are reported (degraded, not down, without).
+
+    Staff also see this process's Redis connection-pool statistics; anonymous probes get the minimum.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -33,5 +36,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
         database = False
     redis = {role: ping(role) for role in ("cache", "state") if is_redis_backed(role)}
     status = 200 if database else 503
-    body = {"database": database, "redis": redis, "degraded": not all(redis.values())}
+    body: dict[str, object] = {"database": database, "redis": redis, "degraded": not all(redis.values())}
+    if request.user.is_staff:
+        body["pools"] = pool_report()
     return JsonResponse(body, status=status)

@@ -17,6 +17,7 @@ from django.test import Client
 from bench.appservers import AppCluster, migrate
 from messaging import services
 from tests.factories import make_user
+from tests.server_logs import checked_cluster
 
 ORIGIN = "http://127.0.0.1"
 
@@ -98,5 +99,15 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
 def app_cluster(migrated_database: Path, redis_key_prefix: str) -> Iterator[AppCluster]:
     """Two Daphne instances sharing the test's Redis prefix and a copy of the migrated database."""
     cluster = AppCluster(redis_url=_redis_url(), key_prefix=redis_key_prefix, template=migrated_database)
-    with cluster:
+    with checked_cluster(cluster):
+        yield cluster
+
+
+@pytest.fixture
+def one_app_server(migrated_database: Path, redis_key_prefix: str) -> Iterator[AppCluster]:
+    """A single Daphne instance (the idle-socket test needs no second one)."""
+    cluster = AppCluster(
+        redis_url=_redis_url(), key_prefix=redis_key_prefix, template=migrated_database, instances=1
+    )
+    with checked_cluster(cluster):
         yield cluster
