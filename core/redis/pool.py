@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import functools
 import threading
-import time
 from dataclasses import dataclass
 from queue import Empty, LifoQueue
+from time import monotonic
 from typing import Any
 
 from redis.connection import BlockingConnectionPool, Connection, SSLConnection, UnixDomainSocketConnection
@@ -42,12 +42,12 @@ class AgedConnectionMixin:
         was_closed = self._sock is None
         super().connect_check_health(*args, **kwargs)  # type: ignore[misc]
         if was_closed and self._sock is not None:
-            self.opened_at = time.monotonic()
+            self.opened_at = monotonic()
             self.times_opened += 1
 
     def age(self) -> float:
         """Seconds since the open socket was connected (0 when closed)."""
-        return time.monotonic() - self.opened_at if self._sock is not None else 0.0
+        return monotonic() - self.opened_at if self._sock is not None else 0.0
 
 
 class PoolConnection(AgedConnectionMixin, BreakerConnection):

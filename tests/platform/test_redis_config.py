@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import environ
 import pytest
-
 from channels_redis.core import RedisChannelLayer
 
 from trackeep.redis_config import (

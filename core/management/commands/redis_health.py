@@ -1,7 +1,8 @@
 """``manage.py redis_health``: metrics, alerts, circuit and pool state of each Redis role.
 
 A deploy or cron probe: exits with status 1 when a role that is configured with Redis does not
-answer, and with status 2 when every role answers but at least one alert was printed (0: healthy).
+answer, with status 3 when every role answers but at least one alert was printed, 0 when healthy
+(2 is a usage error, e.g. a bad ``--eviction-window``).
 ``--eviction-window`` samples INFO twice to check the evictions-per-minute alert. The pool line shows
 this command's own process (the running servers' pools are on ``/readyz`` for staff).
 """
@@ -19,11 +20,11 @@ from core.redis.health import role_health
 ROLES: tuple[Role, ...] = ("cache", "state")
 MAX_EVICTION_WINDOW_SECONDS = 600.0
 EXIT_UNREACHABLE = 1
-EXIT_ALERTS = 2
+EXIT_ALERTS = 3  # 2 is argparse's usage error
 
 
 class Command(BaseCommand):
-    help = "Report health metrics and alerts for the cache and state Redis roles (exit 1 down, 2 alerts)."
+    help = "Report health metrics and alerts for the cache and state Redis roles (exit 1 down, 3 alerts)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
