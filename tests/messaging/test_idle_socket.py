@@ -10,14 +10,14 @@ reconnects every few seconds. This test keeps one socket idle for more than two 
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
 from channels_redis.core import RedisChannelLayer
 from websockets.sync.client import connect
 
-from bench.appservers import AppCluster, http_json
+from bench.appservers import AppCluster
+from tests.messaging.conftest import next_created, post_message, socket_headers
 
 pytestmark = pytest.mark.slow
 
@@ -29,11 +29,10 @@ def test_an_idle_socket_stays_open_and_delivers_without_reconnecting(one_app_ser
     seeded = one_app_server.seed({"usernames": ["alice", "bob"], "direct": ["alice", "bob"]})
     conversation = seeded["direct"]
     alice, bob = seeded["users"]["alice"], seeded["users"]["bob"]
-    headers = {"Cookie": f"sessionid={alice['session']}", "Origin": one_app_server.url(0, "")}
     # No client pings: the socket is idle in both directions (Daphne's own pings come every 20 s).
     with connect(
         one_app_server.ws_url(0, f"/ws/messages/{conversation}/"),
-        additional_headers=headers,
+        additional_headers=socket_headers(one_app_server, alice["session"]),
         ping_interval=None,
     ) as socket:
         deadline = time.monotonic() + IDLE_SECONDS
@@ -42,16 +41,8 @@ def test_an_idle_socket_stays_open_and_delivers_without_reconnecting(one_app_ser
                 socket.recv(timeout=left)  # a closed socket raises ConnectionClosed and fails the test
             except TimeoutError:
                 break
-        status, sent = http_json(
-            one_app_server.url(0, f"/messages/c/{conversation}/send/"),
-            bob["session"],
-            {"body": "still there?"},
-        )
-        assert status == 201, sent
-        received = []
-        while not any(e["type"] == "message.created" for e in received):
-            received.append(json.loads(socket.recv(timeout=2.0)))  # TimeoutError fails the test
-    created = next(e for e in received if e["type"] == "message.created")
+        sent = post_message(one_app_server, 0, conversation, bob["session"], "still there?")
+        created = next_created(socket, timeout=2.0)  # TimeoutError fails the test
     assert created["data"]["id"] == sent["id"]
     log = one_app_server.log_path(0).read_text()
     assert "Exception inside application" not in log
