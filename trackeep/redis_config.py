@@ -164,7 +164,7 @@ def django_redis_cache(
 
 def channel_layer_socket_timeout(role: RedisRole) -> float:
     """The channel layer's socket timeout: its blocking receive plus the normal read timeout."""
-    return RedisChannelLayer.brpop_timeout + role.read_timeout
+    return float(RedisChannelLayer.brpop_timeout) + role.read_timeout
 
 
 def channel_layer(role: RedisRole, *, prefix: str) -> dict[str, object]:

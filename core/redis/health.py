@@ -71,7 +71,7 @@ def pool_stats(role: Role) -> PoolStats | None:
 
 def pool_report(roles: tuple[Role, ...] = ("cache", "state")) -> dict[str, dict[str, int]]:
     """Pool statistics of every Redis-backed role with a Trackeep pool, as plain numbers (JSON-ready)."""
-    report = {}
+    report: dict[str, dict[str, int]] = {}
     for role in roles:
         stats = pool_stats(role)
         if stats is not None:

@@ -90,7 +90,7 @@ class _Counters:
             setattr(self, name, getattr(self, name) + 1)
 
 
-class _CountingQueue(LifoQueue):  # type: ignore[type-arg]
+class _CountingQueue(LifoQueue[Any]):
     """The free-connection queue of one pool; counts the borrows that had to wait, and the timeouts."""
 
     def __init__(self, maxsize: int, counters: _Counters) -> None:
