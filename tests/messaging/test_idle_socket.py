@@ -42,6 +42,7 @@ def test_an_idle_socket_stays_open_and_delivers_without_reconnecting(one_app_ser
             except TimeoutError:
                 break
         sent = post_message(one_app_server, 0, conversation, bob["session"], "still there?")
+        # The socket opened before the idle spell delivers (the websockets client never reconnects).
         created = next_created(socket, timeout=2.0)  # TimeoutError fails the test
     assert created["data"]["id"] == sent["id"]
     log = one_app_server.log_path(0).read_text()
