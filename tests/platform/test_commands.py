@@ -24,6 +24,7 @@ from core.redis.keyspace import key_family
 from search.caches import SEARCH
 from tests.factories import make_user
 from tests.redis_support import point_roles_at
+from tests.server_logs import checked_redis
 from tools.redis_process import RedisProcess, free_port
 
 pytestmark = pytest.mark.django_db
@@ -43,16 +44,49 @@ def profile_cached(user_id: int) -> bool:
 # --- redis_health ---------------------------------------------------------------------------
 
 
-def test_redis_health_prints_metrics_per_role() -> None:
-    out = run("redis_health")
+def test_redis_health_prints_metrics_and_pools_per_role(private_redis_roles: RedisProcess) -> None:
+    out = run("redis_health")  # a fresh server: no alert, so no CommandError
     assert "cache:" in out and "state:" in out
     assert out.count("redis_version: ") == 2
     assert out.count("circuit: closed") == 2
+    assert out.count("pool (this process): size 20, in_use 0, idle 1, created 1, waits 0, timeouts 0") == 2
+    assert out.count("no alerts") == 2
 
 
-def test_redis_health_quiet_prints_only_alerts() -> None:
-    out = run("redis_health", "--verbosity", "0")
-    assert "redis_version" not in out
+def test_redis_health_quiet_prints_only_alerts(private_redis_roles: RedisProcess) -> None:
+    assert run("redis_health", "--verbosity", "0") == ""
+
+
+def test_redis_health_exits_3_when_it_prints_an_alert(private_redis_roles: RedisProcess) -> None:
+    state = get_client("state")
+    for n in range(10):
+        state.get(f"missing:{n}")  # ten misses, no hit: the hit-rate alert
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="alerts for role") as raised:
+        call_command("redis_health", "--verbosity", "0", stdout=out, stderr=err)
+    assert raised.value.returncode == 3
+    assert out.getvalue().count("ALERT") == 2  # cache and state share this server
+    assert "ALERT state: hit rate 0%" in out.getvalue()
+
+
+def test_redis_health_eviction_window_samples_twice(private_redis_roles: RedisProcess) -> None:
+    assert "no alerts" in run("redis_health", "--eviction-window", "0.01")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-1", "must be more than 0 seconds, not -1"),
+        ("0", "must be more than 0 seconds, not 0"),
+        ("nan", "must be more than 0 seconds, not nan"),
+        ("inf", "must be more than 0 seconds, not inf"),
+        ("soon", "'soon' is not a number of seconds"),
+        ("601", "must be at most 600 seconds, not 601"),
+    ],
+)
+def test_redis_health_rejects_a_bad_eviction_window(value: str, message: str) -> None:
+    with pytest.raises(CommandError, match=f"argument --eviction-window: {message}"):
+        call_command("redis_health", "--eviction-window", value, stdout=StringIO(), stderr=StringIO())
 
 
 def test_redis_health_fails_when_a_role_is_unreachable(settings) -> None:  # type: ignore[no-untyped-def]
@@ -66,7 +100,7 @@ def test_redis_health_fails_when_a_role_is_unreachable(settings) -> None:  # typ
     assert "unreachable" in err.getvalue()
 
 
-def test_redis_health_skips_a_role_on_the_local_fallback(settings) -> None:  # type: ignore[no-untyped-def]
+def test_redis_health_skips_a_role_on_the_local_fallback(settings, private_redis_roles: RedisProcess) -> None:  # type: ignore[no-untyped-def]
     local = copy.deepcopy(settings.CACHES)
     local["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     settings.CACHES = local
@@ -138,7 +172,7 @@ def test_cache_inspect_pattern_and_limit(redis_key_prefix: str) -> None:
 
 
 def test_cache_inspect_scans_each_role_server_separately(settings, redis_key_prefix: str) -> None:  # type: ignore[no-untyped-def]
-    with RedisProcess() as state_server:
+    with checked_redis(RedisProcess()) as state_server:
         split = copy.deepcopy(settings.CACHES)
         split["state"]["LOCATION"] = state_server.url
         settings.CACHES = split

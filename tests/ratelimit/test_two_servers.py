@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.server_logs import assert_clean_logs
 from tools.redis_process import free_port
 
 pytestmark = [pytest.mark.slow]
@@ -96,6 +97,7 @@ def two_servers(tmp_path: Path, redis_key_prefix: str) -> Iterator[list[int]]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+    assert_clean_logs({log.name: log.read_text() for _, _, log in processes})
 
 
 def test_two_servers_sharing_redis_admit_exactly_the_limit_between_them(two_servers: list[int]) -> None:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.management.arguments import ip_address, positive_int
 from core.ratelimit import identity, selectors, services
 from core.ratelimit.base import Check
 from core.ratelimit.policies import all_policies
@@ -27,8 +28,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=("policies", "show", "reset"))
         who = parser.add_mutually_exclusive_group()
-        who.add_argument("--user", type=int, metavar="ID", help="a user id")
-        who.add_argument("--ip", metavar="ADDR", help="a client address")
+        who.add_argument("--user", type=positive_int, metavar="ID", help="a user id")
+        who.add_argument("--ip", type=ip_address, metavar="ADDR", help="a client IPv4 or IPv6 address")
         parser.add_argument("--policy", metavar="NAME", help="only this policy (default: all)")
 
     def handle(self, *args: Any, **options: Any) -> None:
