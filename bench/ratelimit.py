@@ -32,7 +32,6 @@ from core.ratelimit import identity, policies  # noqa: E402
 from core.ratelimit.backends import redis_limiter  # noqa: E402
 from core.ratelimit.base import Check  # noqa: E402
 from core.ratelimit.middleware import RateLimitMiddleware  # noqa: E402
-from core.redis import keys  # noqa: E402
 from core.redis.client import get_client  # noqa: E402
 
 CLIENTS = 200  # distinct addresses, so each budget holds a realistic number of entries
@@ -85,10 +84,7 @@ def memory_per_identity(identities: int) -> list[tuple[str, str, int, float]]:
         checks = [Check(policy, identity.ip(f"10.9.{n // 250}.{n % 250}")) for n in range(identities)]
         for _ in range(policy.limit):
             redis_limiter.hit(checks)
-        sizes = [
-            client.memory_usage(keys.rate_limit(policy.name, check.identity, policy.key_part), samples=0) or 0
-            for check in checks
-        ]
+        sizes = [client.memory_usage(check.key, samples=0) or 0 for check in checks]
         rows.append((policy.name, policy.algorithm, policy.limit, statistics.mean(sizes)))
     return rows
 

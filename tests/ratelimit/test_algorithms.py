@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from core.ratelimit import redis_limiter
+from core.ratelimit.algorithms import sliding_window
 from core.ratelimit.base import Check, Decision
 from core.ratelimit.local_limiter import LocalLimiter
 from core.ratelimit.redis_limiter import RedisLimiter
@@ -175,11 +175,11 @@ def test_forked_workers_tag_their_sliding_log_members_apart() -> None:
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: report one member and leave at once
-        os.write(write, redis_limiter._member().encode())
+        os.write(write, sliding_window._member().encode())
         os._exit(0)
     os.waitpid(pid, 0)
     child = os.read(read, 64).decode()
     os.close(read)
     os.close(write)
-    parent = redis_limiter._member()
+    parent = sliding_window._member()
     assert child[:8] != parent[:8]  # different process tags, whatever the counters say
