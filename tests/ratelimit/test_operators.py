@@ -74,6 +74,8 @@ def test_show_and_reset_an_address_for_one_policy(busy_user: Any) -> None:
         (("show",), "Give --user ID or --ip ADDR"),
         (("show", "--user", "999999"), "No user with id 999999"),
         (("reset", "--ip", "192.0.2.1", "--policy", "nope"), "No policy 'nope'"),
+        (("show", "--ip", "not-an-ip"), "'not-an-ip' is not an IP address"),
+        (("reset", "--ip", "203.0.113.300"), "'203.0.113.300' is not an IP address"),
     ],
 )
 def test_bad_input_is_a_clear_error(args: tuple[str, ...], message: str) -> None:

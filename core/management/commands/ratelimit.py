@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import argparse
+import ipaddress
 from typing import Any
 
 import redis
@@ -21,6 +23,14 @@ from core.ratelimit.policies import all_policies
 from core.redis.client import RedisDisabled
 
 
+def ip_address(text: str) -> str:
+    """``--ip``: an IPv4 or IPv6 address, in canonical form (as the limiter keys it)."""
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an IP address") from None
+
+
 class Command(BaseCommand):
     help = "List rate-limit policies; show or reset one user's or one address's budgets."
 
@@ -28,7 +38,7 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=("policies", "show", "reset"))
         who = parser.add_mutually_exclusive_group()
         who.add_argument("--user", type=int, metavar="ID", help="a user id")
-        who.add_argument("--ip", metavar="ADDR", help="a client address")
+        who.add_argument("--ip", type=ip_address, metavar="ADDR", help="a client address (IPv4 or IPv6)")
         parser.add_argument("--policy", metavar="NAME", help="only this policy (default: all)")
 
     def handle(self, *args: Any, **options: Any) -> None:
