@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING
 from core.ratelimit.algorithms.base import Algorithm, Releasable
 from core.ratelimit.algorithms.fixed_window import FixedWindow
 from core.ratelimit.algorithms.sliding_window import SlidingWindow
+from core.ratelimit.algorithms.sliding_window_counter import SlidingWindowCounter
 from core.ratelimit.algorithms.token_bucket import TokenBucket
 
 if TYPE_CHECKING:
     from core.ratelimit.policies import Policy
 
 ALGORITHMS: dict[str, Algorithm] = {
-    algorithm.name: algorithm for algorithm in (SlidingWindow(), FixedWindow(), TokenBucket())
+    algorithm.name: algorithm
+    for algorithm in (SlidingWindow(), SlidingWindowCounter(), FixedWindow(), TokenBucket())
 }
 
 
