@@ -50,14 +50,9 @@ def ceil_ms(microseconds: int) -> int:
     return -(-microseconds // 1000)
 
 
-def judged(reply: Any) -> Outcome:
-    """The reply of a script that judges the hit itself: {allowed 1|0, remaining, reset ms, retry ms}."""
-    allowed, remaining, reset_ms, retry_ms = reply
-    return Outcome(bool(allowed), remaining, reset_ms, retry_ms)
-
-
 class Algorithm(Protocol):
-    """Implementations subclass this explicitly, which gives them the defaults below."""
+    """Implementations subclass this explicitly, which gives them the defaults below: a script called
+    with (window ms, limit, now) that judges the hit itself, and state in one string."""
 
     name: str  # the ``algorithm`` field of a settings row
     key_part: str  # the last part of its key (``keys.rate_limit``): names the data structure
@@ -69,15 +64,16 @@ class Algorithm(Protocol):
 
     def script_args(self, policy: Policy, now: str) -> list[Any]:
         """ARGV of ``script``; ``now`` is a test clock in microseconds, or '' for the Redis clock."""
-        ...
+        return [policy.window_ms, policy.limit, now]
 
     def outcome(self, reply: Any, policy: Policy) -> Outcome:
-        """The script's reply."""
-        ...
+        """The script's reply: {allowed 1|0, remaining, reset ms, retry ms}."""
+        allowed, remaining, reset_ms, retry_ms = reply
+        return Outcome(bool(allowed), remaining, reset_ms, retry_ms)
 
     def queue_read(self, pipe: Pipeline, key: str) -> None:
         """Queue the one command that reads the state stored at ``key``."""
-        ...
+        pipe.get(key)
 
     def decode(self, reply: Any) -> Any:
         """That command's reply as the in-process state; None when there is none."""

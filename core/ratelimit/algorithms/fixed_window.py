@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from redis.client import Pipeline
-
 from core.ratelimit.algorithms.base import Entry, Outcome, Peek, Releasable, ceil_ms
 from core.redis.scripts import LuaScript
 
@@ -38,9 +36,6 @@ class FixedWindow(Releasable):
     def outcome(self, reply: Any, policy: Policy) -> Outcome:
         count, ttl_ms = reply
         return judge(count, ttl_ms, policy.limit)
-
-    def queue_read(self, pipe: Pipeline, key: str) -> None:
-        pipe.get(key)
 
     def decode(self, reply: Any) -> int | None:
         return None if reply is None else int(reply)

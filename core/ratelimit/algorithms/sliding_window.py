@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from redis.client import Pipeline
 
-from core.ratelimit.algorithms.base import Algorithm, Entry, Outcome, Peek, ceil_ms, judged
+from core.ratelimit.algorithms.base import Algorithm, Entry, Outcome, Peek, ceil_ms
 from core.redis.scripts import LuaScript
 
 if TYPE_CHECKING:
@@ -52,9 +52,6 @@ class SlidingWindow(Algorithm):
 
     def script_args(self, policy: Policy, now: str) -> list[Any]:
         return [policy.window_ms, policy.limit, _member(), now]
-
-    def outcome(self, reply: Any, policy: Policy) -> Outcome:
-        return judged(reply)
 
     def queue_read(self, pipe: Pipeline, key: str) -> None:
         pipe.zrange(key, 0, -1, withscores=True)

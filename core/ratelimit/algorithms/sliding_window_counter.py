@@ -22,9 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from redis.client import Pipeline
-
-from core.ratelimit.algorithms.base import Algorithm, Entry, Outcome, Peek, judged
+from core.ratelimit.algorithms.base import Algorithm, Entry, Outcome, Peek
 from core.redis.scripts import LuaScript
 
 if TYPE_CHECKING:
@@ -89,15 +87,6 @@ class SlidingWindowCounter(Algorithm):
         if limit * window_ms >= MAX_LIMIT_TIMES_WINDOW_MS:
             found.append(f"a {NAME} limit times its window in ms must be below 2**48")
         return found
-
-    def script_args(self, policy: Policy, now: str) -> list[Any]:
-        return [policy.window_ms, policy.limit, now]
-
-    def outcome(self, reply: Any, policy: Policy) -> Outcome:
-        return judged(reply)
-
-    def queue_read(self, pipe: Pipeline, key: str) -> None:
-        pipe.get(key)
 
     def decode(self, reply: Any) -> Windows | None:
         if reply is None:

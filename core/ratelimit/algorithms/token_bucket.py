@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from redis.client import Pipeline
-
-from core.ratelimit.algorithms.base import Algorithm, Entry, Outcome, Peek, ceil_ms, judged
+from core.ratelimit.algorithms.base import Algorithm, Entry, Outcome, Peek, ceil_ms
 from core.redis.scripts import LuaScript
 
 if TYPE_CHECKING:
@@ -29,15 +27,6 @@ class TokenBucket(Algorithm):
     name = NAME
     key_part = "tat"
     script = LuaScript("token_bucket")
-
-    def script_args(self, policy: Policy, now: str) -> list[Any]:
-        return [policy.window_ms, policy.limit, now]
-
-    def outcome(self, reply: Any, policy: Policy) -> Outcome:
-        return judged(reply)
-
-    def queue_read(self, pipe: Pipeline, key: str) -> None:
-        pipe.get(key)
 
     def decode(self, reply: Any) -> int | None:
         return None if reply is None else int(reply)
