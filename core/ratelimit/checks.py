@@ -40,7 +40,7 @@ def check_rate_limit_policies(app_configs: Any, **kwargs: Any) -> list[Error | W
         Warning(
             f"Rate-limit policy {policy.name!r} keeps a sliding log of {policy.limit} entries per identity.",
             hint=f"Above {LISTPACK_ENTRIES} entries Redis stores the log as a skiplist, about five times "
-            "larger (docs/ratelimiting.md): use a fixed window or token bucket for large limits.",
+            "larger (docs/ratelimiting.md): use sliding_window_counter (constant memory) for large limits.",
             id="trackeep.W011",
         )
         for policy in policies
