@@ -58,6 +58,7 @@ def test_limit_plus_one_gives_exactly_one_429_with_headers_then_passes_after_the
     [
         ("sliding_window", 15, "10"),  # requests at 0, 15, 30, 45 s; at 50 s the first leaves in 10 s
         ("token_bucket", 0, "10"),  # four at 0 s empty the bucket; at 5 s the next token is 10 s away
+        ("sliding_window_counter", 0, "70"),  # four at 0 s; one has slid out a quarter into the next window
     ],
 )
 def test_a_denial_reports_the_same_moment_in_reset_and_retry_after(
