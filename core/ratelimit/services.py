@@ -16,10 +16,10 @@ from typing import Any
 
 import redis
 
-from core.ratelimit import metrics
+from core.ratelimit import algorithms, metrics
 from core.ratelimit.backends import local_limiter, primary, redis_limiter
 from core.ratelimit.base import Check, Decision
-from core.ratelimit.policies import FAIL_LOCAL, FIXED_WINDOW
+from core.ratelimit.policies import FAIL_LOCAL
 from core.redis.client import RedisDisabled
 
 logger = logging.getLogger(__name__)
@@ -87,10 +87,10 @@ def hit_and_read(
 
 
 def release(checks: Sequence[Check]) -> None:
-    """Give back one unit of each fixed-window check (a login that succeeded)."""
+    """Give back one unit of each check (a login that succeeded). Only counting algorithms (the
+    fixed window) can give units back: ValueError for the others."""
     for check in checks:
-        if check.policy.algorithm != FIXED_WINDOW:
-            raise ValueError(f"only fixed-window units can be given back, not {check.policy.name}'s")
+        algorithms.releasable(check.policy)
         if primary() is redis_limiter:
             try:
                 redis_limiter.release(check)

@@ -81,7 +81,8 @@ def rate_limit(policy: str, identity: str, part: str = "count") -> str:
     """One rate-limit bucket: ``tk:rl:{policy:sha1(identity)}:part``.
 
     ``part`` names the algorithm's structure: ``count`` (fixed-window counter, a string),
-    ``log`` (sliding-window log, a sorted set) or ``tat`` (token bucket's full-again time, a string).
+    ``log`` (sliding-window log, a sorted set), ``swc`` (sliding-window counter, a 12-byte string) or
+    ``tat`` (token bucket's full-again time, a string).
     The identity is ``user:<id>``, ``ip:<address>`` or ``account:<login, lowercased>``.
     """
     return f"{_prefix()}:rl:{{{policy}:{digest(identity)}}}:{part}"

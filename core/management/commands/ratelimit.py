@@ -73,7 +73,7 @@ class Command(BaseCommand):
         return label, checks
 
     def _policies(self) -> None:
-        row = "{:<15} {:>6} {:>8}  {:<15} {:<15} {:<6} {}"
+        row = "{:<15} {:>6} {:>8}  {:<22} {:<15} {:<6} {}"
         self.stdout.write(
             row.format("policy", "limit", "window", "algorithm", "identity", "outage", "applies to")
         )
