@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import redis
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
 from core.ratelimit import identity, services
 from core.ratelimit.views import UNREACHABLE
-from core.redis.client import RedisDisabled
+from core.redis.errors import RedisUnavailable
 
 
 @admin.action(description="Show rate limits of the selected user")
@@ -30,7 +29,7 @@ def reset_rate_limits(modeladmin: Any, request: HttpRequest, queryset: Any) -> N
     checks = [check for user in queryset for check in identity.checks_for_user(user)]
     try:
         found = services.reset(checks)
-    except (redis.RedisError, RedisDisabled):
+    except RedisUnavailable:
         modeladmin.message_user(request, UNREACHABLE, messages.ERROR)
         return
     modeladmin.message_user(

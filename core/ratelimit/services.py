@@ -14,13 +14,11 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-import redis
-
 from core.ratelimit import algorithms, metrics
 from core.ratelimit.backends import local_limiter, primary, redis_limiter
 from core.ratelimit.base import Check, Decision
 from core.ratelimit.policies import FAIL_LOCAL
-from core.redis.client import RedisDisabled
+from core.redis.errors import RedisUnavailable
 
 logger = logging.getLogger(__name__)
 OUTAGE_LOG_INTERVAL = 60.0
@@ -74,7 +72,7 @@ def hit_and_read(
     else:
         try:
             results, read_replies = redis_limiter.hit_and_read(checks, reads)
-        except (redis.RedisError, RedisDisabled) as exc:
+        except RedisUnavailable as exc:
             results = [exc] * len(checks)
         decisions = [
             result if isinstance(result, Decision) else _without_redis(check, result)
@@ -95,7 +93,7 @@ def release(checks: Sequence[Check]) -> None:
             try:
                 redis_limiter.release(check)
                 continue
-            except (redis.RedisError, RedisDisabled):
+            except RedisUnavailable:
                 pass  # the attempt was counted locally during the outage: give it back there
         local_limiter.release(check)
 

@@ -15,6 +15,7 @@ import redis
 
 from core.redis.breaker import breaker_for
 from core.redis.client import Role, get_client, is_redis_backed
+from core.redis.errors import RedisUnavailable
 from core.redis.pool import PoolStats, TrackeepConnectionPool
 
 T = TypeVar("T")
@@ -54,7 +55,7 @@ def ping(role: Role) -> bool:
     """Is the role's Redis answering? (False also when the role has no Redis.)"""
     try:
         return bool(get_client(role).ping())
-    except (redis.RedisError, RuntimeError):
+    except RedisUnavailable:
         return False
 
 
@@ -148,7 +149,7 @@ def role_health(role: Role, eviction_window: float = 0.0) -> RoleHealth:
                 int(info.get("evicted_keys", 0)), int(later.get("evicted_keys", 0)), eviction_window
             )
             alerts += [rate] if rate else []
-    except redis.RedisError as exc:
+    except RedisUnavailable as exc:
         metrics = {"circuit": _circuit_state(client)}
         return RoleHealth(role, reachable=False, error=str(exc), metrics=metrics, pool=pool_stats(role))
     metrics = {name: info.get(name) for name in METRIC_NAMES}

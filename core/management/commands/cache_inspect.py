@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import redis
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.management.families import add_family_arguments, families_from_options
 from core.redis import keys
 from core.redis.client import cache_for, get_client, is_redis_backed
+from core.redis.errors import RedisUnavailable
 from core.redis.families import CacheFamily
 from core.redis.keyspace import (
     DEFAULT_LIMIT,
@@ -106,7 +106,7 @@ class Command(BaseCommand):
                     batch=options["batch"],
                     on_batch=self._progress if verbosity >= 2 else None,
                 )
-            except redis.RedisError as exc:
+            except RedisUnavailable as exc:
                 raise CommandError(f"Redis for {'+'.join(roles)} unreachable: {exc}") from exc
             if verbosity >= 1:
                 self._print(report)

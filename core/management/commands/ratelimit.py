@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -19,7 +18,7 @@ from core.management.arguments import ip_address, positive_int
 from core.ratelimit import identity, selectors, services
 from core.ratelimit.base import Check
 from core.ratelimit.policies import all_policies
-from core.redis.client import RedisDisabled
+from core.redis.errors import RedisUnavailable
 
 
 class Command(BaseCommand):
@@ -52,7 +51,7 @@ class Command(BaseCommand):
                         f"Reset {label}: {found} active budget(s) deleted across {len(checks)}."
                     )
                 )
-        except (redis.RedisError, RedisDisabled) as exc:
+        except RedisUnavailable as exc:
             raise CommandError(f"The rate-limit Redis (state role) is unreachable: {exc}") from exc
 
     def _selection(self, options: dict[str, Any]) -> tuple[str, list[Check]]:
