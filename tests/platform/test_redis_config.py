@@ -96,7 +96,7 @@ def test_sentinel_configuration_keeps_credentials_and_db(env) -> None:  # type: 
     assert state.sentinels == (("s1", 26379), ("s2", 26380), ("s3", 26379))
     cache = django_redis_cache(state, key_prefix="tk", ignore_exceptions=False, timeout=60)
     assert cache["LOCATION"] == "redis://app:s%40cret@trackeep-state/3"  # the host names the master
-    assert cache["OPTIONS"]["CLIENT_CLASS"] == "django_redis.client.SentinelClient"
+    assert cache["OPTIONS"]["CLIENT_CLASS"] == "core.redis.cache_clients.SentinelCacheClient"
     assert cache["OPTIONS"]["CONNECTION_FACTORY"] == "django_redis.pool.SentinelConnectionFactory"
     assert cache["OPTIONS"]["SENTINELS"] == [("s1", 26379), ("s2", 26380), ("s3", 26379)]
     assert "CONNECTION_POOL_CLASS" not in cache["OPTIONS"]  # Sentinel pools have no breaker
