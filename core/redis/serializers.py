@@ -6,20 +6,22 @@ on load. So a payload is one of two formats, told apart by its first byte:
 
 - ``M`` + msgpack, for values built only from exact built-in types: ``None``, ``bool``, ``int``,
   ``float``, ``str``, ``bytes``, ``list``, ``dict`` natively, and as extension types ``tuple``,
-  ``set``, ``frozenset``, ``datetime`` (naive, UTC, fixed offset, or ``ZoneInfo`` zone, with
-  ``fold``), ``date``, ``time``, ``timedelta``, ``Decimal``, ``UUID``, ints beyond 64 bits and
-  ``SafeString`` (template fragments). Dict keys may be any of these (tuple keys included). The
-  cached DTO dicts of the hot pages (dashboard, search, profile, sessions) all take this path.
+  ``set``, ``frozenset``, ``date``, ``time``, ``timedelta``, ``Decimal``, ``UUID``, ints beyond 64
+  bits, ``SafeString`` (template fragments) and ``datetime``: UTC ones as msgpack's own timestamp
+  (decoded in C), naive, fixed-offset and ``ZoneInfo`` ones as ISO 8601 with an RFC 9557 ``[zone]``
+  suffix. Dict keys may be any of these (tuple keys included). The cached DTO dicts of the hot
+  pages (dashboard, search, profile, sessions) all take this path.
 - ``P`` + HMAC-SHA256 + pickle, for everything else: subclasses (``IntEnum``, ``OrderedDict``,
-  named tuples), enums, dataclasses, model instances, ``HttpResponse`` (``cache_page``), other time
-  zones, self-referencing structures. The HMAC key is derived from ``SECRET_KEY`` with a salt
-  (``salted_hmac``; ``SECRET_KEY_FALLBACKS`` are accepted while keys rotate). A payload whose
-  signature does not verify is never unpickled.
+  named tuples), enums, dataclasses, model instances, ``HttpResponse`` (``cache_page``), other or
+  named time zones, a ``fold=1`` time, self-referencing structures. The HMAC key is derived from
+  ``SECRET_KEY`` with a salt (``salted_hmac``; ``SECRET_KEY_FALLBACKS`` are accepted while keys
+  rotate). A payload whose signature does not verify is never unpickled.
 
 A payload that cannot be decoded (unknown first byte, bad signature, corrupt data, a class that no
 longer imports) raises ``UndecodableEntry`` after a warning naming only the reason, never the value;
-``core.redis.cache_clients`` turns that into a cache miss. Both formats start with a byte that is not
-a digit, so django-redis never mistakes a payload for one of the raw integers it stores for
+``core.redis.cache_clients`` turns that into a cache miss. Entries written before this format (bare
+msgpack) are such misses, so a deploy needs no new key prefix. Both formats start with a byte that
+is not a digit, so django-redis never mistakes a payload for one of the raw integers it stores for
 ``incr``/``decr``. Known gap: a ``bytearray`` nested in a container comes back as ``bytes`` (msgpack
 packs it natively, without asking); a top-level one is pickled and keeps its type.
 
@@ -198,8 +200,9 @@ def signed_pickle(value: Any) -> bytes:
 
 def _verified_pickle(payload: memoryview) -> Any:
     signature, body = payload[:SIGNATURE_BYTES], payload[SIGNATURE_BYTES:]
-    secrets = (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
-    if not any(hmac.compare_digest(signature, _signature(body, secret)) for secret in secrets):
+    if not hmac.compare_digest(signature, _signature(body, settings.SECRET_KEY)) and not any(
+        hmac.compare_digest(signature, _signature(body, old)) for old in settings.SECRET_KEY_FALLBACKS
+    ):
         raise UndecodableEntry("unsigned or tampered pickle payload")
     return pickle.loads(body)
 
