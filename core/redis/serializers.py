@@ -20,7 +20,8 @@ on load. So a payload is one of two formats, told apart by its first byte:
 A payload that cannot be decoded (unknown first byte, bad signature, corrupt data, a class that no
 longer imports) raises ``UndecodableEntry`` after a warning naming only the reason, never the value;
 ``core.redis.cache_clients`` turns that into a cache miss. Entries written before this format (bare
-msgpack) are such misses, so a deploy needs no new key prefix. Both formats start with a byte that
+msgpack) are such misses, so its deploy needed no new key prefix; an incompatible change to a format
+takes a new first byte. Both formats start with a byte that
 is not a digit, so django-redis never mistakes a payload for one of the raw integers it stores for
 ``incr``/``decr``. Known gap: a ``bytearray`` nested in a container comes back as ``bytes`` (msgpack
 packs it natively, without asking); a top-level one is pickled and keeps its type.
