@@ -41,11 +41,12 @@ class MissOnUndecodableMixin(DefaultClient):
         self, keys: Collection[str], version: int | None = None, client: Redis | None = None
     ) -> dict[str, Any]:
         try:
-            return super().get_many(keys, version=version, client=client)
+            found: dict[str, Any] = super().get_many(keys, version=version, client=client)
+            return found
         except UndecodableEntry:
             # Rare (a bad entry among the keys): one GET per key, so the good ones still hit.
-            found = {key: self.get(key, _MISSING, version=version, client=client) for key in keys}
-            return {key: value for key, value in found.items() if value is not _MISSING}
+            each = {key: self.get(key, _MISSING, version=version, client=client) for key in keys}
+            return {key: value for key, value in each.items() if value is not _MISSING}
 
 
 class CacheClient(MissOnUndecodableMixin):

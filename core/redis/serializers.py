@@ -173,7 +173,8 @@ def _ext_hook(code: int, data: bytes) -> Any:
 def _packb(value: Any) -> bytes:
     # strict_types: subclasses (IntEnum, OrderedDict, SafeString, ...) reach _default, not the
     # native packer that would turn them into their base type.
-    return msgpack.packb(value, default=_default, use_bin_type=True, strict_types=True)
+    data: bytes = msgpack.packb(value, default=_default, use_bin_type=True, strict_types=True)
+    return data
 
 
 def _unpackb(data: bytes | memoryview) -> Any:
