@@ -50,7 +50,9 @@ class User(AbstractUser):
 
 
 class SiteSettings(models.Model):
-    """Instance-wide switches an admin controls (a single row)."""
+    """Instance-wide switches an admin controls (a single row, ``pk=PK``)."""
+
+    PK = 1
 
     signup_open = models.BooleanField(
         default=False, help_text="Let anyone create an account from the sign-up page."
@@ -64,7 +66,7 @@ class SiteSettings(models.Model):
 
     @classmethod
     def load(cls) -> SiteSettings:
-        obj, _ = cls.objects.get_or_create(pk=1)
+        obj, _ = cls.objects.get_or_create(pk=cls.PK)
         return obj
 
 
