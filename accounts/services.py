@@ -56,7 +56,7 @@ class RevokeOutcome(enum.Enum):
     NOT_FOUND = "not_found"  # no session of this user has that id
 
 
-def revoke_session(user_id: int, session_id: str, current_key: str | None) -> RevokeOutcome:
+def revoke_session_by_id(user_id: int, session_id: str, current_key: str | None) -> RevokeOutcome:
     """Sign out the session of ``user_id`` whose public id is ``session_id``."""
     key = public_id.find(_all_session_keys(user_id), session_id)
     if key is None:

@@ -62,7 +62,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_session(request: HttpRequest, session_id: str) -> HttpResponse:
-    outcome = services.revoke_session(request.user.pk, session_id, request.session.session_key)
+    outcome = services.revoke_session_by_id(request.user.pk, session_id, request.session.session_key)
     if outcome is services.RevokeOutcome.NOT_FOUND:
         raise Http404
     if outcome is services.RevokeOutcome.CURRENT:

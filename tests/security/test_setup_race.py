@@ -42,4 +42,6 @@ def test_six_simultaneous_setup_posts_create_one_admin() -> None:
     assert errors == []
     assert get_user_model().objects.count() == 1
     assert get_user_model().objects.filter(is_superuser=True).count() == 1
-    assert statuses.count(302) == POSTS  # the winner goes home, the others to the login page
+    # The winner goes home; a post that raced it is sent to the login page (302), a later one finds
+    # the instance set up (404).
+    assert len(statuses) == POSTS and set(statuses) <= {302, 404}

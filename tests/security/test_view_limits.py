@@ -116,3 +116,16 @@ def test_state_redis_down_falls_back_to_the_per_process_limiter(settings: Any) -
     before = metrics.count(metrics.LOCAL_FALLBACK, "share_link")
     assert [request().status_code for _ in range(3)] == [200, 404, 429]
     assert metrics.count(metrics.LOCAL_FALLBACK, "share_link") == before + 3
+
+
+def test_a_per_view_check_costs_one_round_trip_then_two(settings: Any, round_trips: Any) -> None:
+    """The measurement behind docs/ratelimiting.md: django-ratelimit opens a window with SET NX and
+    counts every later request with SET NX (refused) plus an EVAL that increments."""
+    settings.RATE_LIMIT_POLICIES = default_rows()
+    request = _case_share_link()
+    per_request = []
+    for _ in range(3):
+        with round_trips() as sent:
+            request()
+        per_request.append(sum(1 for packet in sent if settings.RATELIMIT_CACHE_PREFIX.encode() in packet))
+    assert per_request == [1, 2, 2]
