@@ -82,6 +82,10 @@ class Session(AbstractBaseSession):
     class Meta(AbstractBaseSession.Meta):
         db_table = "accounts_session"
 
+    def __str__(self) -> str:
+        """Never the key (Django's default): this text reaches admin pages and logs."""
+        return f"session of {self.user or 'nobody'} from {self.ip or 'an unknown address'}"
+
     @classmethod
     def get_session_store_class(cls):  # type: ignore[no-untyped-def]
         from accounts.sessions.redis_db import SessionStore

@@ -56,3 +56,19 @@ def test_missed_session_writes_are_logged_without_the_key(
     with caplog.at_level(logging.WARNING, logger="django.contrib.sessions"):
         copies.add("sessionprefix.s3cr3tk3yvalue")
     assert caplog.records and "s3cr3tk3yvalue" not in caplog.text
+
+
+def test_the_session_admin_shows_and_routes_by_no_key() -> None:
+    user = make_user()
+    device = signed_in(user)
+    admin = Client()
+    admin.force_login(make_user(is_staff=True, is_superuser=True))
+    listing = admin.get("/admin/accounts/session/")
+    assert listing.status_code == 200 and user.username in listing.content.decode()
+    assert _key(device) not in listing.content.decode()
+    assert admin.get(f"/admin/accounts/session/{_key(device)}/change/").status_code == 404
+    signed_out = admin.post(
+        "/admin/accounts/user/", {"action": "sign_out_everywhere", "_selected_action": [user.pk]}
+    )
+    assert signed_out.status_code == 302
+    assert device.get(reverse("accounts:profile")).status_code == 302
