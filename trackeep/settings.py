@@ -328,7 +328,7 @@ RATE_LIMIT_POLICIES = [
 # a Redis error is handled by the row's outage mode, not by this library.
 RATELIMIT_USE_CACHE = "state"
 RATELIMIT_CACHE_PREFIX = VIEW_RATE_LIMIT_PREFIX
-RATELIMIT_IP_META_KEY = "core.net.client_ip"
+RATELIMIT_IP_META_KEY = "core.net.client_ip"  # for its own "ip" key, should a view use it directly
 # Per-policy changes from the environment, e.g. '{"general": {"limit": 200}}' (a new name adds a policy).
 RATE_LIMIT_POLICY_OVERRIDES = env.json("RATE_LIMIT_POLICIES_JSON", default={})
 RATE_LIMIT_EXEMPT_PATHS = [STATIC_URL, "/healthz", "/readyz"]

@@ -20,7 +20,7 @@ pytestmark = browser_marks
 
 @pytest.fixture
 def page(live_server: Any, transactional_db: None) -> Iterator[Any]:
-    user = make_user(username="csp")
+    user = make_user(username="csp", is_staff=True, is_superuser=True)  # the admin pages too
     with chromium() as browser:
         tab = signed_in_page(browser, live_server.url, user)
         tab.user = user
@@ -37,7 +37,8 @@ def test_pages_run_without_csp_violations(page: Any) -> None:
     conversation = messaging_services.start_direct(page.user, other)
     messaging_services.send_message(other, conversation.pk, "hello")
     content_services.create_tag(page.user, name="reading", color="#3b82f6")  # a style="--tag: ..." attribute
-    paths = ["/", "/content/tags/", "/search/?q=hello", "/accounts/sessions/", "/accounts/2fa/"]
+    paths = ["/", "/content/tags/", "/search/?q=hello", "/accounts/sessions/", "/accounts/2fa/", "/admin/"]
+    paths += ["/admin/accounts/user/", f"/admin/accounts/user/{page.user.pk}/change/", "/admin/ratelimit/"]
     for path in [*paths, f"/messages/c/{conversation.pk}/"]:
         page.goto(page.base_url + path)
         page.wait_for_load_state("networkidle")
