@@ -84,7 +84,7 @@ def test_the_view_policy_limits_its_requests(name: str, settings: Any) -> None:
     assert [r.status_code == 429 for r in responses] == [False, False, True]
     assert responses[1]["RateLimit-Limit"] == "2" and responses[1]["RateLimit-Remaining"] == "0"
     refused = responses[2]
-    assert refused["RateLimit-Policy"] == f"2;w={settings.RATE_LIMIT_POLICIES and _window(name)}"
+    assert refused["RateLimit-Policy"] == f"2;w={_window(name)}"
     assert int(refused["Retry-After"]) >= 1
     if refused["Content-Type"].startswith("application/json"):
         assert json.loads(refused.content)["policy"] == name
