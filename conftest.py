@@ -26,6 +26,16 @@ from tools.redis_process import RedisProcess
 HEALTH_CHECK_PING = b"*1\r\n$4\r\nPING\r\n"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """SQLite test databases live in a file, as in production: an in-memory database shares one
+    cache between connections, whose table locks fail at once instead of waiting, so tests that
+    race threads against each other (first-run setup) would see errors no deployment sees."""
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def redis_key_prefix(settings, tmp_path: Path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     prefix = f"tkt{uuid.uuid4().hex[:12]}"

@@ -13,13 +13,22 @@ from accounts.models import Session, SiteSettings, User
 from core.ratelimit.admin import reset_rate_limits, show_rate_limits
 
 
+@admin.action(description="Sign out every session of the selected users", permissions=["change"])
+def sign_out_everywhere(modeladmin: Any, request: HttpRequest, queryset: Any) -> None:
+    revoked = sum(
+        len(services.revoke_other_sessions(user_id, keep_key=None, reason="revoked by admin"))
+        for user_id in queryset.values_list("pk", flat=True)
+    )
+    modeladmin.message_user(request, f"Signed out {revoked} session(s).")
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    actions = (sign_out_everywhere, show_rate_limits, reset_rate_limits)
     list_display = ("username", "email", "full_name", "role", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_staff")
     search_fields = ("username", "email", "full_name")
     ordering = ("username",)
-    actions = (show_rate_limits, reset_rate_limits)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Profile", {"fields": ("full_name", "email", "bio", "timezone")}),
@@ -42,29 +51,23 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
+    """A read-only list of sessions that never shows, links or routes by a session key (the primary
+    key here): no change pages, no checkboxes. Sign users out with the User admin's action."""
+
     list_display = ("user", "ip", "user_agent", "last_active", "expire_date")
+    list_display_links = None
     list_select_related = ("user",)
     search_fields = ("user__username", "ip")
-    readonly_fields = (
-        "session_key",
-        "user",
-        "ip",
-        "user_agent",
-        "created_at",
-        "last_active",
-        "expire_date",
-    )
-    exclude = ("session_data",)
-    actions = ("revoke_selected",)
+    actions = None
+
+    def get_urls(self) -> list[Any]:
+        return [url for url in super().get_urls() if url.name and url.name.endswith("_changelist")]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False  # deleting the row alone would leave the Redis copy: use the action
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
-    @admin.action(description="Sign out the selected sessions (Redis and database)")
-    def revoke_selected(self, request: HttpRequest, queryset: Any) -> None:
-        for user_id, key in queryset.values_list("user_id", "session_key"):
-            services.revoke_sessions(user_id or 0, [key], reason="revoked by admin")
-        self.message_user(request, f"Signed out {queryset.count()} session(s).")
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # deleting the row alone would leave the Redis copy: use the user action

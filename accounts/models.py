@@ -50,7 +50,9 @@ class User(AbstractUser):
 
 
 class SiteSettings(models.Model):
-    """Instance-wide switches an admin controls (a single row)."""
+    """Instance-wide switches an admin controls (a single row, ``pk=PK``)."""
+
+    PK = 1
 
     signup_open = models.BooleanField(
         default=False, help_text="Let anyone create an account from the sign-up page."
@@ -64,7 +66,7 @@ class SiteSettings(models.Model):
 
     @classmethod
     def load(cls) -> SiteSettings:
-        obj, _ = cls.objects.get_or_create(pk=1)
+        obj, _ = cls.objects.get_or_create(pk=cls.PK)
         return obj
 
 
@@ -79,6 +81,10 @@ class Session(AbstractBaseSession):
 
     class Meta(AbstractBaseSession.Meta):
         db_table = "accounts_session"
+
+    def __str__(self) -> str:
+        """Never the key (Django's default): this text reaches admin pages and logs."""
+        return f"session of {self.user or 'nobody'} from {self.ip or 'an unknown address'}"
 
     @classmethod
     def get_session_store_class(cls):  # type: ignore[no-untyped-def]

@@ -10,12 +10,20 @@ from django.contrib.auth import get_user_model
 from accounts.caches import PROFILE
 from accounts.sessions import index
 from accounts.sessions.metadata import META_KEY, parse_time
+from accounts.sessions.public_id import public_id
 
 PROFILE_FIELDS = ("id", "username", "email", "full_name", "role", "bio", "timezone", "date_joined")
 
 
 def any_user_exists() -> bool:
     return bool(get_user_model().objects.exists())
+
+
+def account_id_for_login(login: str) -> int | None:
+    """The id of the account a login form names by username or e-mail (case-insensitive), if any."""
+    login = login.strip()
+    field = "email__iexact" if "@" in login else "username__iexact"
+    return get_user_model().objects.filter(**{field: login}).values_list("pk", flat=True).first()
 
 
 def get_profile(user_id: int) -> dict[str, Any] | None:
@@ -29,9 +37,9 @@ def get_profile(user_id: int) -> dict[str, Any] | None:
 
 @dataclass(frozen=True)
 class ActiveSession:
-    """One row of the "Active sessions" page."""
+    """One row of the "Active sessions" page, addressed by its public id (never by its key)."""
 
-    key: str
+    id: str
     ip: str | None
     user_agent: str
     created_at: Any
@@ -55,7 +63,7 @@ def list_sessions(user_id: int, current_key: str | None) -> list[ActiveSession]:
             continue
         rows.append(
             ActiveSession(
-                key=key,
+                id=public_id(key),
                 ip=meta.get("ip"),
                 user_agent=meta.get("user_agent", ""),
                 created_at=parse_time(meta.get("created_at")),

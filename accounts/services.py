@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import OperationalError, transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
 from accounts.events import sessions_revoked
-from accounts.sessions import index
+from accounts.sessions import index, public_id
 from accounts.sessions.metadata import META_KEY, SNAPSHOT_KEY, session_metadata, user_snapshot
 
 
@@ -47,12 +50,21 @@ def revoke_sessions(user_id: int, session_keys: set[str] | list[str], reason: st
     return revoked
 
 
-def revoke_session(user_id: int, session_key: str) -> bool:
-    """Sign out one session of ``user_id``; False if it is not one of theirs."""
-    if session_key not in _all_session_keys(user_id):
-        return False
-    revoke_sessions(user_id, [session_key], reason="revoked")
-    return True
+class RevokeOutcome(enum.Enum):
+    REVOKED = "revoked"
+    CURRENT = "current"  # the session making the request: that is "Log out"
+    NOT_FOUND = "not_found"  # no session of this user has that id
+
+
+def revoke_session_by_id(user_id: int, session_id: str, current_key: str | None) -> RevokeOutcome:
+    """Sign out the session of ``user_id`` whose public id is ``session_id``."""
+    key = public_id.find(_all_session_keys(user_id), session_id)
+    if key is None:
+        return RevokeOutcome.NOT_FOUND
+    if key == current_key:
+        return RevokeOutcome.CURRENT
+    revoke_sessions(user_id, [key], reason="revoked")
+    return RevokeOutcome.REVOKED
 
 
 def revoke_other_sessions(user_id: int, keep_key: str | None, reason: str = "revoked") -> list[str]:
@@ -81,6 +93,24 @@ def update_profile(request: HttpRequest, form: Any) -> Any:
     return user
 
 
-def create_first_admin(*, email: str, username: str, password: str) -> Any:
-    """Create the instance's first account, an admin (the first-run page)."""
-    return get_user_model().objects.create_superuser(username=username, email=email, password=password)
+def create_first_admin(*, email: str, username: str, password: str) -> Any | None:
+    """Create the instance's first account, an admin (the first-run page); None if an account
+    exists already, as when another first-run post won the race.
+
+    Simultaneous posts are serialised by writing the ``SiteSettings`` singleton row first inside
+    the transaction: PostgreSQL makes the others wait on that row lock (then they see the winner's
+    account), SQLite on its database write lock. A write, not ``select_for_update``, because SQLite
+    ignores the latter and only a write takes its lock before the check below.
+    """
+    from accounts.models import SiteSettings
+
+    SiteSettings.load()  # the row exists before anyone needs to lock it
+    User = get_user_model()
+    try:
+        with transaction.atomic():
+            SiteSettings.objects.filter(pk=SiteSettings.PK).update(signup_open=F("signup_open"))
+            if User.objects.exists():
+                return None
+            return User.objects.create_superuser(username=username, email=email, password=password)
+    except OperationalError:  # SQLite: still locked by the winner after the busy timeout
+        return None

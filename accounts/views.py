@@ -24,6 +24,9 @@ def setup(request: HttpRequest) -> HttpResponse:
             username=form.cleaned_data["username"],
             password=form.cleaned_data["password1"],
         )
+        if user is None:  # another first-run post created the admin a moment ago
+            messages.info(request, "Trackeep has just been set up. Sign in with the admin account.")
+            return redirect("account_login")
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to Trackeep. Your admin account is ready.")
         return redirect("home")
@@ -58,13 +61,14 @@ def sessions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_session(request: HttpRequest, key: str) -> HttpResponse:
-    if key == request.session.session_key:
-        messages.error(request, "Use “Log out” to end the session you are using.")
-    elif services.revoke_session(request.user.pk, key):
-        messages.success(request, "That session has been signed out.")
-    else:
+def revoke_session(request: HttpRequest, session_id: str) -> HttpResponse:
+    outcome = services.revoke_session_by_id(request.user.pk, session_id, request.session.session_key)
+    if outcome is services.RevokeOutcome.NOT_FOUND:
         raise Http404
+    if outcome is services.RevokeOutcome.CURRENT:
+        messages.error(request, "Use “Log out” to end the session you are using.")
+    else:
+        messages.success(request, "That session has been signed out.")
     return redirect("accounts:sessions")
 
 

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from core.ratelimit import per_view
 from messaging import payloads, references, selectors, services
 from messaging.errors import MessagingError
 from messaging.forms import AddMemberForm, MessageForm, NewConversationForm, RenameForm, RoleForm, SearchForm
@@ -134,6 +135,7 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@per_view.limit("message_send", per_view.signed_in_user)
 def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
     membership = selectors.membership_or_404(request.user.pk, conversation_id)
     form = MessageForm(request.POST)
@@ -362,8 +364,10 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark one notification read and go where it leads: a POST, since it changes state (a GET
+    could be fired by a prefetch, a crawler or an <img> on another page)."""
     return redirect(services.open_notification(request.user, notification_id))
 
 

@@ -55,7 +55,10 @@ def chromium() -> Iterator[Any]:
 
 
 def signed_in_page(browser: Any, base_url: str, user: Any) -> Any:
-    """A new tab whose context carries a session of ``user`` on the server at ``base_url``."""
+    """A new tab whose context carries a session of ``user`` on the server at ``base_url``.
+
+    The site's Content-Security-Policy applies, so Playwright's ``wait_for_function`` (which runs its
+    predicate through ``eval``) is refused: wait with ``wait_for_url`` or selectors instead."""
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value

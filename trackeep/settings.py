@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from core.redis.keys import VIEW_RATE_LIMIT_PREFIX
 from trackeep.redis_config import channel_layer, django_redis_cache, role_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "channels",
     "django_htmx",
+    "django_ratelimit",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -57,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
                 "accounts.context_processors.signup",
                 "messaging.context_processors.unread_counts",
             ],
@@ -230,6 +237,38 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Trackeep <trackeep@l
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp; Django 5.2 has none built in): scripts only from this site or
+# carrying the per-response nonce ({{ request.csp_nonce }}), so an injected <script> or onclick= is
+# dead. style attributes stay allowed (tag colours are a CSS variable per tag); images may come
+# from https: (bookmark favicons) and data: (the TOTP QR code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "https:"],
+        "connect-src": [SELF],  # fetch and the messaging WebSocket (same host)
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy: no page of Trackeep uses these browser features, so no page (nor anything
+# injected into one) may ask for them.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
+        "magnetometer", "microphone", "midi", "payment", "usb", "browsing-topics",
+    )
+}  # fmt: skip
+# /readyz answers every caller ready or not; the per-dependency details (which Redis role is down)
+# go only to staff and to these networks (CIDR, e.g. the load balancer's or monitoring's).
+READYZ_DETAIL_NETWORKS = env.list("READYZ_DETAIL_NETWORKS", default=[])
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -269,7 +308,29 @@ RATE_LIMIT_POLICIES = [
     {"name": "login", "description": "login attempts", "window": LOGIN_ATTEMPTS_WINDOW_SECONDS,
      "limit": LOGIN_ATTEMPTS_LIMIT, "algorithm": "fixed_window", "identity": "ip_and_account",
      "outage": "local", "enforced_by": "accounts.login_throttle"},
+    # Per-view limits: django-ratelimit's fixed windows on the state Redis (core.ratelimit.per_view),
+    # applied by a decorator on each view named here (url_names document it; the middleware skips them).
+    {"name": "two_factor", "description": "two-factor codes", "window": 300, "limit": 5,
+     "algorithm": "fixed_window", "identity": "account_and_session", "outage": "local",
+     "url_names": ["accounts:two_factor"], "methods": ["POST"], "enforced_by": "django-ratelimit"},
+    {"name": "signup", "description": "sign-ups", "window": 3600, "limit": 5, "algorithm": "fixed_window",
+     "identity": "ip", "outage": "local", "url_names": ["accounts:signup"], "methods": ["POST"],
+     "enforced_by": "django-ratelimit"},
+    {"name": "password_reset_email", "description": "password reset e-mails to one address",
+     "window": 3600, "limit": 3, "algorithm": "fixed_window", "identity": "email", "outage": "local",
+     "url_names": ["accounts:password_reset"], "methods": ["POST"], "enforced_by": "django-ratelimit"},
+    {"name": "share_link", "description": "share links", "window": 60, "limit": 30,
+     "algorithm": "fixed_window", "identity": "ip", "outage": "local",
+     "url_names": ["content:share_page", "content:share_download"], "enforced_by": "django-ratelimit"},
+    {"name": "message_send", "description": "messages sent", "window": 60, "limit": 30,
+     "algorithm": "fixed_window", "identity": "user_or_ip", "outage": "local",
+     "url_names": ["messaging:send"], "methods": ["POST"], "enforced_by": "django-ratelimit"},
 ]  # fmt: skip
+# django-ratelimit (the per-view rows above): counters on the state Redis, under their own key prefix;
+# a Redis error is handled by the row's outage mode, not by this library.
+RATELIMIT_USE_CACHE = "state"
+RATELIMIT_CACHE_PREFIX = VIEW_RATE_LIMIT_PREFIX
+RATELIMIT_IP_META_KEY = "core.net.client_ip"  # for its own "ip" key, should a view use it directly
 # Per-policy changes from the environment, e.g. '{"general": {"limit": 200}}' (a new name adds a policy).
 RATE_LIMIT_POLICY_OVERRIDES = env.json("RATE_LIMIT_POLICIES_JSON", default={})
 RATE_LIMIT_EXEMPT_PATHS = [STATIC_URL, "/healthz", "/readyz"]

@@ -36,7 +36,8 @@ class StaleCopies:
     def add(self, cache_key: str) -> None:
         with self._lock:
             if len(self._keys) >= LIMIT:
-                logger.error("too many session writes missed by Redis; %s may come back stale", cache_key)
+                # Never the key itself: a session key in a log line is a usable cookie.
+                logger.error("too many session writes missed by Redis; one more session may come back stale")
                 return
             self._keys.add(cache_key)
 

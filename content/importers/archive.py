@@ -294,6 +294,8 @@ def read_archive(upload: IO[bytes], result: ImportResult) -> Archive:
         document = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ArchiveError("The archive's JSON could not be read.") from error
+    except RecursionError as error:  # json recurses per nesting level; no real archive comes close
+        raise ArchiveError("The archive's JSON is nested too deeply to be a Trackeep archive.") from error
     archive = parse_document(document, result)
     archive.read_blob = reader
     return archive

@@ -1,6 +1,8 @@
 """Public share-link pages: anyone with an active link sees the file's page and may download it.
 
-Unknown tokens answer 404; expired or revoked links answer 410 with a page saying so. The file is
+Unknown tokens answer 404; expired or revoked links answer 410 with a page saying so. Every visit,
+to a real token or not, spends the client address's ``share_link`` budget, so tokens cannot be
+guessed at speed. The file is
 served with the same rules as the owner's download (``content.serving``).
 """
 
@@ -14,6 +16,7 @@ from content import selectors, services
 from content.models import ShareLink
 from content.serving import file_response
 from content.sniff import describe
+from core.ratelimit import per_view
 
 
 def _link_or_gone(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
@@ -26,6 +29,7 @@ def _link_or_gone(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
 
 
 @never_cache
+@per_view.limit("share_link", per_view.client_address)  # unknown tokens spend it too: no enumeration
 def share_page(request: HttpRequest, token: str) -> HttpResponse:
     link = _link_or_gone(request, token)
     if isinstance(link, HttpResponse):
@@ -35,6 +39,7 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@per_view.limit("share_link", per_view.client_address)
 def share_download(request: HttpRequest, token: str) -> HttpResponse:
     link = _link_or_gone(request, token)
     if isinstance(link, HttpResponse):

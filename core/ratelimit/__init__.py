@@ -8,6 +8,8 @@
   in-process steps), both algorithm-agnostic, chosen by ``backends``;
 - ``services`` (count, release, reset; the outage policy) and ``selectors`` (read an identity's state);
 - ``middleware`` and ``responses``: the HTTP side (headers, the 429 page or JSON body);
+- ``per_view``: per-view limits through django-ratelimit on the state Redis (rows with
+  ``enforced_by: "django-ratelimit"``), answered by the same responses and outage modes;
 - ``metrics``: process-level counters of fail-open events, local fallbacks and denials;
 - ``views``, ``forms``, ``urls``, ``admin``, ``checks``: operator tools (with ``manage.py ratelimit``).
 

@@ -17,7 +17,15 @@ from core.ratelimit.matching import url_name_prefixes
 from core.ratelimit.policies import all_policies
 
 LISTPACK_ENTRIES = 128  # Redis' default zset-max-listpack-entries
-APPLIED_ELSEWHERE = {"login": "accounts.login_throttle"}  # policies that code outside the middleware looks up
+# Policies that code outside the middleware looks up by name.
+APPLIED_ELSEWHERE = {
+    "login": "accounts.login_throttle",
+    "two_factor": "accounts.views",
+    "signup": "accounts.urls",
+    "password_reset_email": "accounts.urls",
+    "share_link": "content.views.shares",
+    "message_send": "messaging.views",
+}
 
 
 @register(Tags.urls)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from core.ratelimit import identity, responses, services
+from core.ratelimit import identity, per_view, responses, services
 from core.ratelimit.base import Check
 from core.ratelimit.matching import Matcher
 from core.ratelimit.policies import middleware_policies
@@ -40,6 +40,8 @@ class RateLimitMiddleware:
             response = responses.too_many_requests(request, decision)
         else:
             response = self.get_response(request)
+            # A per-view limit (core.ratelimit.per_view) judged the request too: report the binding one.
+            decision = responses.binding([*decisions, *per_view.decision_of(request)])
         if decision is not None:
             responses.set_headers(response, decision)
         return response

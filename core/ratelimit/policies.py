@@ -25,13 +25,17 @@ from core.ratelimit.algorithms.base import Algorithm
 USER_OR_IP = "user_or_ip"  # the signed-in user, else the client address
 IP = "ip"
 IP_AND_ACCOUNT = "ip_and_account"  # both budgets are spent (login: the account typed in the form)
-IDENTITIES = (USER_OR_IP, IP, IP_AND_ACCOUNT)
+ACCOUNT_AND_SESSION = "account_and_session"  # both budgets are spent (two-factor codes)
+EMAIL = "email"  # the e-mail address a form names (password reset)
+IDENTITIES = (USER_OR_IP, IP, IP_AND_ACCOUNT, ACCOUNT_AND_SESSION, EMAIL)
+MIDDLEWARE_IDENTITIES = (USER_OR_IP, IP)  # what the middleware can tell from a bare request
 
 FAIL_OPEN = "open"  # Redis unavailable: admit, log and count
 FAIL_LOCAL = "local"  # Redis unavailable: this process's own limiter decides
 OUTAGES = (FAIL_OPEN, FAIL_LOCAL)
 
 MIDDLEWARE = "middleware"
+DJANGO_RATELIMIT = "django-ratelimit"  # per-view limits, core.ratelimit.per_view
 
 
 @dataclass(frozen=True)
@@ -89,8 +93,8 @@ def parse(row: Mapping[str, Any]) -> Policy:
     elif algorithm is not None and not problems:
         problems += algorithm.problems(limit, math.ceil(window * 1000))  # type: ignore[arg-type]
     enforced_by = row.get("enforced_by", MIDDLEWARE)
-    if enforced_by == MIDDLEWARE and row.get("identity") == IP_AND_ACCOUNT:
-        problems.append("the middleware cannot see an account: enforce ip_and_account elsewhere")
+    if enforced_by == MIDDLEWARE and row.get("identity", USER_OR_IP) not in MIDDLEWARE_IDENTITIES:
+        problems.append(f"the middleware sees only {MIDDLEWARE_IDENTITIES}: enforce this identity elsewhere")
     if problems:
         raise ImproperlyConfigured(f"RATE_LIMIT_POLICIES[{name or '?'}]: " + "; ".join(problems))
     return Policy(

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.ratelimit.base import Decision
 
@@ -76,6 +77,15 @@ def wait_text(wait: int) -> str:
     return f"{wait} second{'s' if wait != 1 else ''}"
 
 
+def retry_url(request: HttpRequest) -> str:
+    """Where "Try again" leads: the refused path if it is a path on this site, else the home page.
+    A path such as ``//evil.example/x`` would otherwise be a link to another site."""
+    path = request.path
+    if path.startswith("/") and url_has_allowed_host_and_scheme(path, allowed_hosts=None):
+        return path
+    return "/"
+
+
 def too_many_requests(request: HttpRequest, decision: Decision) -> HttpResponse:
     wait = retry_after(decision)
     response: HttpResponse
@@ -88,7 +98,7 @@ def too_many_requests(request: HttpRequest, decision: Decision) -> HttpResponse:
         }
         response = JsonResponse(body, status=429)
     else:
-        context = {"wait": wait_text(wait), "policy": decision.policy}
+        context = {"wait": wait_text(wait), "policy": decision.policy, "retry_url": retry_url(request)}
         response = render(request, "429.html", context, status=429)
     # Denials are counted in metrics; Django's per-response warning would turn a flood into a log flood.
     response._has_been_logged = True  # type: ignore[attr-defined]

@@ -44,7 +44,8 @@ def _log_outage(event: str, policy: str, total: int, error: Exception) -> None:
     )
 
 
-def _without_redis(check: Check, error: Exception) -> Decision:
+def outage_decision(check: Check, error: Exception) -> Decision:
+    """Decide ``check`` by its policy's outage mode when Redis could not (logged and counted)."""
     name = check.policy.name
     event = metrics.LOCAL_FALLBACK if check.policy.outage == FAIL_LOCAL else metrics.FAIL_OPEN
     _log_outage(event, name, metrics.record(event, name), error)
@@ -75,7 +76,7 @@ def hit_and_read(
         except RedisUnavailable as exc:
             results = [exc] * len(checks)
         decisions = [
-            result if isinstance(result, Decision) else _without_redis(check, result)
+            result if isinstance(result, Decision) else outage_decision(check, result)
             for check, result in zip(checks, results, strict=True)
         ]
     for decision in decisions:

@@ -88,6 +88,12 @@ def rate_limit(policy: str, identity: str, part: str = "count") -> str:
     return f"{_prefix()}:rl:{{{policy}:{digest(identity)}}}:{part}"
 
 
+VIEW_RATE_LIMIT_PREFIX = "rl:view:"
+"""django-ratelimit's per-view counters (``RATELIMIT_CACHE_PREFIX``, through the ``state`` cache alias):
+``<prefix>:<version>:rl:view:<sha256(policy, rate, identity, window end)>``, an integer expiring 5 s
+after its window. The library builds the rest from ``RATELIMIT_CACHE_PREFIX``, set from this constant."""
+
+
 def rate_limit_pattern(policy: str = "*") -> str:
     """SCAN pattern over the buckets of one policy (maintenance commands only)."""
     return f"{_prefix()}:rl:{{{policy}:*"

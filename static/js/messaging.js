@@ -474,7 +474,7 @@
       Object.keys(data.errors).forEach(function (field) {
         data.errors[field].forEach(function (error) { messages.push(error.message); });
       });
-    } else if (data && data.error) messages.push(data.error);
+    } else if (data && (data.detail || data.error)) messages.push(data.detail || data.error);  // 429: detail
     else messages.push("Could not send. Check your connection and try again.");
     messages.forEach(function (text) { box.appendChild(el("li", "", text)); });
   }

@@ -48,8 +48,12 @@ def _wait_for_port(proc: subprocess.Popen[bytes], port: int, log: Path) -> None:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
+            # gunicorn's master listens before its worker has loaded Django: wait for an answer.
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                sock.settimeout(STARTUP_TIMEOUT_SECONDS)
+                sock.sendall(b"GET /healthz HTTP/1.0\r\nHost: example.com\r\n\r\n")
+                if sock.recv(64).startswith(b"HTTP/"):
+                    return
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"nothing listens on port {port}")

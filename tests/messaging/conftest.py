@@ -36,7 +36,7 @@ def communicator(
     """A socket client on the real ASGI stack (origin check, session, auth, routing)."""
     from trackeep.asgi import application
 
-    headers = []
+    headers = [(b"host", b"127.0.0.1")]  # as a browser sends it: the origin must match it
     if origin:
         headers.append((b"origin", origin.encode()))
     if session_key:

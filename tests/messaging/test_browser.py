@@ -27,7 +27,7 @@ def open_conversation(
     page = context.new_page()
     page.goto(cluster.url(instance, f"/messages/c/{conversation}/"))
     page.evaluate("window.__notReloaded = true")
-    page.wait_for_function("document.documentElement.dataset.tkSocket === 'open'")
+    page.wait_for_selector("html[data-tk-socket=open]", state="attached")  # no eval: the CSP applies
     return page
 
 

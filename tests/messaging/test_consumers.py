@@ -215,7 +215,7 @@ async def test_logout_and_revocation_close_only_those_sessions(alice: Any, direc
     await sync_to_async(laptop.post)(reverse("account_logout"))
     assert await laptop_socket.receive_output(timeout=2) == {"type": "websocket.close", "code": 4401}
     assert await phone_socket.receive_nothing(timeout=0.3)
-    await database_sync_to_async(account_services.revoke_session)(alice.pk, phone_key)
+    await database_sync_to_async(account_services.revoke_sessions)(alice.pk, [phone_key], "revoked")
     assert await phone_socket.receive_output(timeout=2) == {"type": "websocket.close", "code": 4401}
 
 

@@ -223,7 +223,7 @@ def test_notifications_page_mark_read_and_open(
     assert "\N{MULTIPLICATION SIGN}2" in page  # two messages, one notification
     follow = Notification.objects.get(kind=Notification.Kind.FOLLOW)
     with django_capture_on_commit_callbacks(execute=True):
-        opened = signed_in.get(url("notification_open", follow.pk))
+        opened = signed_in.post(url("notification_open", follow.pk))
     assert opened["Location"] == "/community/"
     assert signed_in.get(url("counts")).json()["notifications"] == 1
     with django_capture_on_commit_callbacks(execute=True):
@@ -234,4 +234,4 @@ def test_notifications_page_mark_read_and_open(
         "conversations": {str(direct.pk): 2},
     }
     other = Notification.objects.create(user=bob, kind="follow", text="not yours")
-    assert signed_in.get(url("notification_open", other.pk)).status_code == 404
+    assert signed_in.post(url("notification_open", other.pk)).status_code == 404

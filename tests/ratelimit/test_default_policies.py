@@ -40,9 +40,13 @@ MIDDLEWARE_CASES: dict[str, Callable[[Client, Any], Any]] = {
 }
 
 
+# Per-view (django-ratelimit) policies: tests/security/test_view_limits.py and test_two_factor_limit.py.
+PER_VIEW = {"two_factor", "signup", "password_reset_email", "share_link", "message_send"}
+
+
 def test_every_shipped_policy_has_a_case_here() -> None:
     shipped = {row["name"] for row in django_settings.RATE_LIMIT_POLICIES}
-    assert shipped == {*MIDDLEWARE_CASES, "login"}
+    assert shipped == {*MIDDLEWARE_CASES, "login", *PER_VIEW}
 
 
 @pytest.mark.parametrize("name", sorted(MIDDLEWARE_CASES))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -40,18 +41,18 @@ def test_live_results_and_a_kind_filter(page: Any) -> None:
     page.locator(".search-summary", has_text="2 results").wait_for()
     assert sorted(hit_titles(page)) == ["Feed the quokka", "Quokka facts"]
     assert page.locator(".search-hit mark").first.inner_text().lower().startswith("quok")
-    page.wait_for_function("location.search === '?q=quok'")  # pushed, without the empty filters
+    page.wait_for_url(lambda url: urlsplit(url).query == "q=quok")  # pushed, without the empty filters
 
     page.locator(".chips a", has_text="Tasks").click()
     page.locator(".search-summary", has_text="1 result").wait_for()
     assert hit_titles(page) == ["Feed the quokka"]
     assert page.locator(".chips a[aria-current=true]").inner_text().startswith("Tasks")
-    page.wait_for_function("location.search === '?q=quok&kind=task'")
+    page.wait_for_url(lambda url: urlsplit(url).query == "q=quok&kind=task")
 
     page.locator("#search-q").press("End")
     page.locator("#search-q").press_sequentially(" lea", delay=40)  # the filter is kept while typing
     page.locator(".search-summary", has_text="1 result").wait_for()
-    page.wait_for_function("location.search === '?q=quok%20lea&kind=task'")
+    page.wait_for_url(lambda url: urlsplit(url).query == "q=quok%20lea&kind=task")
     assert hit_titles(page) == ["Feed the quokka"]
     assert page.evaluate("window.__notReloaded") is True
 
