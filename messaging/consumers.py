@@ -23,6 +23,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
 MAX_SUBSCRIPTIONS = 100
+FRAME_OVERHEAD_CHARS = 4096
 
 
 class ClientError(Exception):
@@ -47,6 +49,19 @@ def _int(value: Any, name: str) -> int:
     if parsed is None:
         raise ClientError(f"{name} must be a positive integer")
     return parsed
+
+
+def _cursor(value: Any) -> int:
+    """A message id to replay after; 0 is the start of the conversation."""
+    if value == "0" or (type(value) is int and value == 0):
+        return 0
+    return _int(value, "after")
+
+
+def _max_frame_chars() -> int:
+    """The longest frame worth parsing: a message body of MESSAGE_MAX_LENGTH characters, each
+    escaped (at most 6 characters, ``\\u0000``), with room for the envelope."""
+    return 6 * settings.MESSAGE_MAX_LENGTH + FRAME_OVERHEAD_CHARS
 
 
 @database_sync_to_async
@@ -129,9 +144,13 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
     ) -> None:
+        limit = _max_frame_chars()
+        if text_data is None or len(text_data) > limit:
+            await self._error(None, "bad_frame", f"frames must be JSON text of at most {limit} characters")
+            return
         try:
-            content = json.loads(text_data or "")
-        except ValueError:
+            content = json.loads(text_data)
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
             await self._error(None, "bad_frame", "frames must be JSON objects")
             return
         await self.receive_json(content)
@@ -186,7 +205,7 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def _sync_command(self, conversation_id: Any, data: dict[str, Any]) -> None:
-        await self._replay(self._subscribed(conversation_id), _int(data.get("after", 0), "after"))
+        await self._replay(self._subscribed(conversation_id), _cursor(data.get("after", 0)))
 
     async def _send_message(self, conversation_id: Any, data: dict[str, Any]) -> None:
         cid = self._subscribed(conversation_id)

@@ -163,6 +163,30 @@ async def test_bad_frames_get_errors_and_the_socket_stays_open(direct: Any, alic
     await comm.disconnect()
 
 
+async def test_a_deeply_nested_frame_is_refused_and_the_socket_stays_open(direct: Any, alice: Any) -> None:
+    comm = await connected(f"/ws/messages/{direct.pk}/", await login(alice))
+    for depth in (100_000, 2_000):
+        await comm.send_to(text_data='{"type": "ping", "data": ' + "[" * depth + "]" * depth + "}")
+        error = await next_event(comm, "error")
+        assert error["data"]["code"] == "bad_frame"
+    await comm.send_json_to({"type": "ping"})
+    assert (await comm.receive_json_from())["type"] == "pong"
+    await comm.disconnect()
+
+
+async def test_sync_after_zero_replays_the_conversation_from_its_start(
+    direct: Any, alice: Any, bob: Any
+) -> None:
+    sent = [(await send(bob, direct.pk, f"m{i}")).pk for i in range(2)]
+    comm = await connected(f"/ws/messages/{direct.pk}/", await login(alice))
+    await comm.send_json_to({"type": "sync", "conversation_id": direct.pk, "data": {"after": 0}})
+    replayed = [await next_event(comm, "message.created") for _ in sent]
+    assert [e["data"]["id"] for e in replayed] == sent
+    done = await next_event(comm, "sync.complete")
+    assert done["data"] == {"last_id": sent[-1], "has_more": False}
+    await comm.disconnect()
+
+
 async def test_reconnect_with_last_id_receives_exactly_the_missed_messages(
     direct: Any, alice: Any, bob: Any
 ) -> None:
