@@ -21,6 +21,7 @@ import json
 import logging
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -28,7 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from core.redis import keys
-from messaging import broadcast, payloads, selectors, services
+from messaging import broadcast, limits, payloads, selectors, services
 from messaging.errors import MessagingError
 from messaging.text import parse_id
 
@@ -67,6 +68,27 @@ def _max_frame_chars() -> int:
 @database_sync_to_async
 def _session_exists(session: Any) -> bool:
     return bool(session.session_key) and bool(session.exists(session.session_key))
+
+
+@database_sync_to_async
+def _send_within_budget(user: Any, conversation_id: int, body: Any, reply_to: int | None) -> Any:
+    limits.spend(user.pk, limits.MESSAGES)
+    return services.send_message(user, conversation_id, body, reply_to)
+
+
+@database_sync_to_async
+def _react_within_budget(user: Any, message_id: int, emoji: Any, add: bool) -> None:
+    limits.spend(user.pk, limits.REACTIONS)
+    (services.add_reaction if add else services.remove_reaction)(user, message_id, emoji)
+
+
+@sync_to_async
+def _may_type(user_id: int) -> bool:
+    try:
+        limits.spend(user_id, limits.TYPING)
+    except limits.RateLimited:
+        return False
+    return True
 
 
 @database_sync_to_async
@@ -176,10 +198,12 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
             await self._error(conversation_id, "forbidden", str(exc) or "not allowed")
         except MessagingError as exc:
             await self._error(conversation_id, "invalid", exc.message)
+        except limits.RateLimited as exc:
+            await self._error(conversation_id, "rate_limited", str(exc), retry_after=exc.retry_after)
 
-    async def _error(self, conversation_id: Any, code: str, detail: str) -> None:
+    async def _error(self, conversation_id: Any, code: str, detail: str, **extra: Any) -> None:
         cid = conversation_id if isinstance(conversation_id, int) else None
-        await self.send_json(payloads.envelope("error", cid, {"code": code, "detail": detail}))
+        await self.send_json(payloads.envelope("error", cid, {"code": code, "detail": detail, **extra}))
 
     def _subscribed(self, conversation_id: Any) -> int:
         cid = _int(conversation_id, "conversation_id")
@@ -210,7 +234,7 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
     async def _send_message(self, conversation_id: Any, data: dict[str, Any]) -> None:
         cid = self._subscribed(conversation_id)
         reply_to = data.get("reply_to")
-        message = await database_sync_to_async(services.send_message)(
+        message = await _send_within_budget(
             self.user, cid, data.get("body"), _int(reply_to, "reply_to") if reply_to else None
         )
         await self.send_json(
@@ -219,6 +243,8 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
 
     async def _typing(self, conversation_id: Any, data: dict[str, Any], event_type: str) -> None:
         cid = self._subscribed(conversation_id)
+        if not await _may_type(self.user.pk):
+            return  # an indicator is ephemeral: past the budget it is dropped without an answer
         item = broadcast.to_conversation(event_type, cid, {"user": payloads.user_ref(self.user)})
         await self.channel_layer.group_send(item.group, item.message)
 
@@ -231,12 +257,12 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
     async def _reaction_add(self, conversation_id: Any, data: dict[str, Any]) -> None:
         self._subscribed(conversation_id)
         message_id = _int(data.get("message_id"), "message_id")
-        await database_sync_to_async(services.add_reaction)(self.user, message_id, data.get("emoji"))
+        await _react_within_budget(self.user, message_id, data.get("emoji"), add=True)
 
     async def _reaction_remove(self, conversation_id: Any, data: dict[str, Any]) -> None:
         self._subscribed(conversation_id)
         message_id = _int(data.get("message_id"), "message_id")
-        await database_sync_to_async(services.remove_reaction)(self.user, message_id, data.get("emoji"))
+        await _react_within_budget(self.user, message_id, data.get("emoji"), add=False)
 
     async def _read(self, conversation_id: Any, data: dict[str, Any]) -> None:
         cid = self._subscribed(conversation_id)

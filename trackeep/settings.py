@@ -264,6 +264,15 @@ RATE_LIMIT_POLICIES = [
     {"name": "password_reset", "description": "password reset requests", "window": 300, "limit": 5,
      "algorithm": "fixed_window", "identity": "ip", "paths": ["/accounts/password/reset/"],
      "methods": ["POST"], "outage": "local"},
+    # Messaging budgets are per user and shared by both transports: the middleware spends them for the
+    # HTTP views named here, messaging.limits for the same actions over the WebSocket.
+    {"name": "messages", "description": "messages sent (HTTP and WebSocket)", "window": 60, "limit": 30,
+     "algorithm": "token_bucket", "methods": ["POST"], "url_names": ["messaging:send"], "outage": "local"},
+    {"name": "reactions", "description": "reactions added or removed (HTTP and WebSocket)", "window": 60,
+     "limit": 60, "algorithm": "token_bucket", "methods": ["POST"], "url_names": ["messaging:react"],
+     "outage": "local"},
+    {"name": "typing", "description": "typing indicators (WebSocket)", "window": 60, "limit": 40,
+     "algorithm": "token_bucket", "outage": "local", "enforced_by": "messaging.limits"},
     {"name": "login", "description": "login attempts", "window": LOGIN_ATTEMPTS_WINDOW_SECONDS,
      "limit": LOGIN_ATTEMPTS_LIMIT, "algorithm": "fixed_window", "identity": "ip_and_account",
      "outage": "local", "enforced_by": "accounts.login_throttle"},

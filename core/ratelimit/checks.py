@@ -16,7 +16,13 @@ from core.ratelimit.matching import url_name_prefixes
 from core.ratelimit.policies import SLIDING_WINDOW, all_policies
 
 LISTPACK_ENTRIES = 128  # Redis' default zset-max-listpack-entries
-APPLIED_ELSEWHERE = {"login": "accounts.login_throttle"}  # policies that code outside the middleware looks up
+# Policies that code outside the middleware looks up.
+APPLIED_ELSEWHERE = {
+    "login": "accounts.login_throttle",
+    "messages": "messaging.limits",
+    "reactions": "messaging.limits",
+    "typing": "messaging.limits",
+}
 
 
 @register(Tags.urls)

@@ -42,6 +42,14 @@ def communicator(
     return WebsocketCommunicator(application, path, headers=headers)
 
 
+async def connected(path: str, session_key: str | None) -> WebsocketCommunicator:
+    """An open socket on ``path`` (the connect must succeed)."""
+    comm = communicator(path, session_key)
+    ok, code = await comm.connect()
+    assert ok, code
+    return comm
+
+
 async def next_event(comm: WebsocketCommunicator, event_type: str, timeout: float = 2) -> dict[str, Any]:
     """The next event of ``event_type``, skipping others (a socket also hears its user's events)."""
     for _ in range(50):

@@ -18,7 +18,7 @@ from accounts import services as account_services
 from core.redis import keys
 from messaging import broadcast, services
 from tests.factories import PASSWORD
-from tests.messaging.conftest import ORIGIN, communicator, next_event, session_key_for
+from tests.messaging.conftest import ORIGIN, communicator, connected, next_event, session_key_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,13 +32,6 @@ async def close_worker_connections() -> AsyncIterator[None]:
     (with CONN_MAX_AGE they would outlive the test and block dropping the PostgreSQL test database)."""
     yield
     await sync_to_async(connections.close_all)()
-
-
-async def connected(path: str, session_key: str | None) -> Any:
-    comm = communicator(path, session_key)
-    ok, code = await comm.connect()
-    assert ok, code
-    return comm
 
 
 async def refusal(path: str, session_key: str | None, origin: str | None = ORIGIN) -> tuple[bool, int]:

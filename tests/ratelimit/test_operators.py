@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from core.ratelimit.checks import check_rate_limit_policies
+from core.ratelimit.checks import APPLIED_ELSEWHERE, check_rate_limit_policies
 from core.redis import keys
 from core.redis.client import get_client
 from tests.factories import make_user
@@ -18,6 +18,11 @@ from tests.ratelimit.conftest import default_rows, row
 
 pytestmark = pytest.mark.django_db
 MISSING_PAGE = "/no-such-page/"
+
+
+def looked_up_elsewhere(**fields: Any) -> list[dict[str, Any]]:
+    """Rows for the policies that code outside the middleware looks up (the check requires them)."""
+    return [row(name=name, fallback=False, **fields) for name in APPLIED_ELSEWHERE]
 
 
 def run(*args: str) -> str:
@@ -129,7 +134,7 @@ def test_user_admin_actions_show_and_reset(busy_user: Any, redis_key_prefix: str
 
 def test_system_check_warns_about_unknown_url_names(settings: Any) -> None:
     settings.RATE_LIMIT_POLICIES = [
-        row(name="login"),
+        *looked_up_elsewhere(),
         row(name="known", url_names=["account_login"], fallback=False),
         row(name="typo", url_names=["accounts:no_such_view"], fallback=False),
     ]
@@ -148,7 +153,7 @@ def test_system_check_reports_malformed_policies(settings: Any) -> None:
 
 def test_system_check_warns_about_sliding_logs_too_large_for_the_compact_encoding(settings: Any) -> None:
     settings.RATE_LIMIT_POLICIES = [
-        row(name="login", limit=128),
+        *looked_up_elsewhere(limit=128),
         row(name="big", limit=129, fallback=False),
     ]
     (warning,) = check_rate_limit_policies(None)
