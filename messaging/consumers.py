@@ -245,8 +245,9 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         cid = self._subscribed(conversation_id)
         if not await _may_type(self.user.pk):
             return  # an indicator is ephemeral: past the budget it is dropped without an answer
-        item = broadcast.to_conversation(event_type, cid, {"user": payloads.user_ref(self.user)})
-        await self.channel_layer.group_send(item.group, item.message)
+        await broadcast.send_bounded(
+            [broadcast.to_conversation(event_type, cid, {"user": payloads.user_ref(self.user)})]
+        )
 
     async def _typing_started(self, conversation_id: Any, data: dict[str, Any]) -> None:
         await self._typing(conversation_id, data, "typing.started")

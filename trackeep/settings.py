@@ -182,6 +182,8 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # --- Messaging -------------------------------------------------------------------------------
 MESSAGE_MAX_LENGTH = env.int("MESSAGE_MAX_LENGTH", default=4000)
+# The live fan-out of one write runs inside its request: all its channel-layer sends get this long.
+MESSAGING_FANOUT_TIMEOUT_SECONDS = env.float("MESSAGING_FANOUT_TIMEOUT_SECONDS", default=0.5)
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

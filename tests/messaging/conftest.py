@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import uuid
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
@@ -17,6 +19,7 @@ from django.test import Client
 from bench.appservers import AppCluster, migrate
 from messaging import services
 from tests.factories import make_user
+from tools.redis_process import RedisProcess
 
 ORIGIN = "http://127.0.0.1"
 
@@ -84,6 +87,26 @@ def signed_in(alice: Any) -> Client:
     client = Client()
     client.force_login(alice)
     return client
+
+
+# --- a channel layer on a redis-server of the test's own ----------------------------------------
+
+
+def freeze(server: RedisProcess, seconds: float) -> None:
+    """Make ``server`` stop answering every client for ``seconds`` (``CLIENT PAUSE ... ALL``)."""
+    redis.Redis(port=server.port).execute_command("CLIENT", "PAUSE", int(seconds * 1000), "ALL")
+
+
+@pytest.fixture
+def private_layer(settings: Any, tmp_path: Path) -> Iterator[RedisProcess]:
+    """The channel layer (only) on a private redis-server, which the test may freeze or flush."""
+    server = RedisProcess(data_dir=tmp_path / "layer-redis").start()
+    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+    config = layers["default"]["CONFIG"]
+    config["hosts"] = [{**config["hosts"][0], "address": server.url}]
+    settings.CHANNEL_LAYERS = layers
+    yield server
+    server.stop()
 
 
 # --- app server processes ------------------------------------------------------------------------
