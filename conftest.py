@@ -46,6 +46,16 @@ def redis_key_prefix(settings, tmp_path: Path) -> Iterator[str]:  # type: ignore
     _delete_prefixed_keys(prefix)
 
 
+@pytest.fixture(autouse=True)
+def fresh_revocation_copies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test has a database of its own, so this process's copies of the shared revocation
+    tables (accounts.sessions.stale and credentials) start empty as well."""
+    from accounts.sessions import credentials, redis_db, stale
+
+    monkeypatch.setattr(redis_db, "stale_copies", stale.StaleCopies())
+    monkeypatch.setattr(credentials, "credential_changes", credentials.CredentialChanges())
+
+
 def _delete_prefixed_keys(prefix: str) -> None:
     import redis
 

@@ -142,6 +142,9 @@ SESSION_CACHE_ALIAS = "state"
 SESSION_COOKIE_AGE = 24 * 60 * 60  # sliding: refreshed at most once a minute by activity
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# How often each process re-reads the revocations other processes recorded in the database while
+# Redis missed them (accounts/sessions/stale.py, credentials.py): one small query per interval.
+SESSION_REVOCATIONS_REFRESH_SECONDS = env.float("SESSION_REVOCATIONS_REFRESH_SECONDS", default=2.0)
 
 CHANNEL_LAYERS = {
     "default": channel_layer(REDIS_ROLES["channels"], prefix=REDIS_KEY_PREFIX)
