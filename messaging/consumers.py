@@ -8,9 +8,14 @@ loses nothing. The stack in ``trackeep.asgi`` has already checked the Origin and
 here anonymous sockets are closed and every conversation is checked against the database.
 
 Frames from the client are JSON ``{type, conversation_id, data}``: ``message.send``,
-``typing.started``/``typing.stopped``, ``reaction.add``/``reaction.remove``, ``read``, ``sync``,
-``subscribe``, ``ping``. Sending over the socket is not rate limited yet (the general limiter is HTTP
-middleware); the composer posts over HTTP, which is.
+``typing.started``/``typing.stopped``, ``reaction.add``/``reaction.remove``, ``read``, ``sync``
+(``after`` an id, 0 for the start), ``subscribe``, ``ping``. A frame larger than a maximal message
+needs, or nested too deeply to parse, gets a ``bad_frame`` error like any malformed one. Sending,
+reacting and typing spend the user's rate-limit budgets shared with the HTTP views
+(``messaging.limits``); a refused frame gets a ``rate_limited`` error with ``retry_after`` (typing is
+dropped silently). Every command except ``ping`` first re-checks the session, and
+``messaging.upkeep`` re-checks it periodically and joins the groups again when the layer lost them
+(then sends ``resync``).
 
 Close codes: 4401 not signed in or session ended, 4404 not a member (or no such conversation).
 """
@@ -32,10 +37,10 @@ from core.redis import keys
 from messaging import broadcast, limits, payloads, selectors, services
 from messaging.errors import MessagingError
 from messaging.text import parse_id
+from messaging.upkeep import CLOSE_UNAUTHENTICATED, SocketUpkeep
 
 logger = logging.getLogger(__name__)
 
-CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
 MAX_SUBSCRIPTIONS = 100
 FRAME_OVERHEAD_CHARS = 4096
@@ -66,11 +71,6 @@ def _max_frame_chars() -> int:
 
 
 @database_sync_to_async
-def _session_exists(session: Any) -> bool:
-    return bool(session.session_key) and bool(session.exists(session.session_key))
-
-
-@database_sync_to_async
 def _send_within_budget(user: Any, conversation_id: int, body: Any, reply_to: int | None) -> Any:
     limits.spend(user.pk, limits.MESSAGES)
     return services.send_message(user, conversation_id, body, reply_to)
@@ -97,7 +97,7 @@ def _backfill(conversation_id: int, after_id: int) -> tuple[list[dict[str, Any]]
     return [payloads.message_payload(m) for m in page.messages], page.has_more
 
 
-class MessagingConsumer(AsyncJsonWebsocketConsumer):
+class MessagingConsumer(AsyncJsonWebsocketConsumer, SocketUpkeep):
     user: Any
     session_key: str
     conversations: set[int]
@@ -116,15 +116,16 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         ):
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        await self.channel_layer.group_add(keys.user_group(self.user.pk), self.channel_name)
+        await self.join_user_group()
         # A revocation published before the group join above would have been missed: check again.
-        if not await _session_exists(session):
-            await self.channel_layer.group_discard(keys.user_group(self.user.pk), self.channel_name)
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+        if await self.signed_out():
+            await self.leave_all_groups()
             return
         if conversation_id is not None:
-            await self._join(conversation_id)
+            # Joined before any history is read, so nothing committed in between can slip through.
+            await self.join_conversation(conversation_id)
         await self.accept()
+        self.start_upkeep()
         after_id = self._query_after()
         if conversation_id is not None and after_id is not None:
             await self._replay(conversation_id, after_id)
@@ -137,19 +138,10 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         return None
 
     async def disconnect(self, code: int) -> None:
+        self.stop_upkeep()
         user = getattr(self, "user", None)
-        if user is None or not user.is_authenticated:
-            return
-        await self.channel_layer.group_discard(keys.user_group(user.pk), self.channel_name)
-        for conversation_id in list(self.conversations):
-            await self.channel_layer.group_discard(
-                keys.conversation_group(conversation_id), self.channel_name
-            )
-
-    async def _join(self, conversation_id: int) -> None:
-        # Joined before any history is read, so nothing committed in between can slip through.
-        await self.channel_layer.group_add(keys.conversation_group(conversation_id), self.channel_name)
-        self.conversations.add(conversation_id)
+        if user is not None and user.is_authenticated:
+            await self.leave_all_groups()
 
     async def _replay(self, conversation_id: int, after_id: int) -> None:
         """Replay the messages after ``after_id`` as ``message.created``, oldest first."""
@@ -188,6 +180,8 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         if handler is None:
             await self._error(conversation_id, "unknown_command", f"unknown command {command[:40]!r}")
             return
+        if command != "ping" and await self.signed_out():
+            return  # every command acts as the user: their session must still be valid
         try:
             await handler(self, conversation_id, data)
         except ClientError as exc:
@@ -221,7 +215,7 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         wanted = {_int(value, "conversation_ids") for value in raw}
         allowed = await database_sync_to_async(selectors.member_conversation_ids)(self.user.pk, wanted)
         for cid in sorted(allowed - self.conversations):
-            await self._join(cid)
+            await self.join_conversation(cid)
         await self.send_json(
             payloads.envelope(
                 "subscribed", None, {"conversation_ids": sorted(allowed), "refused": sorted(wanted - allowed)}

@@ -370,8 +370,9 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 @login_required
 @require_GET
 def counts(request: HttpRequest) -> HttpResponse:
-    """The header badges' numbers (the client refreshes them after a reconnect)."""
-    found = selectors.counts(request.user.pk)
+    """The header badges' numbers; ``?reconcile=1`` (the client after a reconnect or a ``resync``
+    event) recomputes them from the database first."""
+    found = selectors.counts(request.user.pk, reconcile=request.GET.get("reconcile") == "1")
     return JsonResponse(
         {
             "notifications": found.notifications,

@@ -136,7 +136,7 @@ def channel_layer(role: RedisRole, *, prefix: str) -> dict[str, object]:
             "password": unquote(parts.password) if parts.password else None,
         }
     return {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": "core.redis.channels.TrackeepChannelLayer",
         "CONFIG": {
             "hosts": [host],
             "prefix": f"{prefix}:ch",

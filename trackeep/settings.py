@@ -187,6 +187,8 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 MESSAGE_MAX_LENGTH = env.int("MESSAGE_MAX_LENGTH", default=4000)
 # The live fan-out of one write runs inside its request: all its channel-layer sends get this long.
 MESSAGING_FANOUT_TIMEOUT_SECONDS = env.float("MESSAGING_FANOUT_TIMEOUT_SECONDS", default=0.5)
+# How often an open socket re-checks its session and whether the layer lost its groups (messaging/upkeep.py).
+MESSAGING_SOCKET_CHECK_SECONDS = env.float("MESSAGING_SOCKET_CHECK_SECONDS", default=10.0)
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
