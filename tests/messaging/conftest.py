@@ -6,14 +6,16 @@ import copy
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
+from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 
 from bench.appservers import AppCluster, migrate
@@ -60,6 +62,14 @@ async def next_event(comm: WebsocketCommunicator, event_type: str, timeout: floa
         if event["type"] == event_type:
             return dict(event)
     raise AssertionError(f"no {event_type} event")
+
+
+@pytest.fixture
+async def close_worker_connections() -> AsyncIterator[None]:
+    """Socket tests run ORM calls in asgiref's worker thread: close its connections after each test
+    (with CONN_MAX_AGE they would outlive the test and block dropping the PostgreSQL test database)."""
+    yield
+    await sync_to_async(connections.close_all)()
 
 
 @pytest.fixture

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -20,18 +18,10 @@ from messaging import broadcast, services
 from tests.factories import PASSWORD
 from tests.messaging.conftest import ORIGIN, communicator, connected, next_event, session_key_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("close_worker_connections")]
 
 send = database_sync_to_async(services.send_message)
 login = sync_to_async(session_key_for)
-
-
-@pytest.fixture(autouse=True)
-async def close_worker_connections() -> AsyncIterator[None]:
-    """The ORM calls above run in asgiref's worker thread; close its connections after each test
-    (with CONN_MAX_AGE they would outlive the test and block dropping the PostgreSQL test database)."""
-    yield
-    await sync_to_async(connections.close_all)()
 
 
 async def refusal(path: str, session_key: str | None, origin: str | None = ORIGIN) -> tuple[bool, int]:

@@ -8,30 +8,22 @@ client to resync, and then receive what is sent.
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 import redis
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from django.db import connections
 
 from messaging import services
 from messaging.models import Notification
 from tests.messaging.conftest import communicator, connected, next_event, session_key_for
 from tools.redis_process import RedisProcess
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("close_worker_connections")]
 
 login = sync_to_async(session_key_for)
 send = database_sync_to_async(services.send_message)
-
-
-@pytest.fixture(autouse=True)
-async def close_worker_connections() -> AsyncIterator[None]:
-    yield
-    await sync_to_async(connections.close_all)()
 
 
 @pytest.fixture(autouse=True)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -16,16 +14,10 @@ from messaging import services
 from messaging.models import Message, Reaction
 from tests.messaging.conftest import connected, next_event, session_key_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("close_worker_connections")]
 
 login = sync_to_async(session_key_for)
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-@pytest.fixture(autouse=True)
-async def close_worker_connections() -> AsyncIterator[None]:
-    yield
-    await sync_to_async(connections.close_all)()
 
 
 @pytest.fixture(autouse=True)

@@ -6,28 +6,20 @@ layer, as when the layer was down while it was published: only the socket's own 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from django.db import connections
 
 from accounts.sessions.redis_db import SessionStore
 from messaging.models import Message
 from tests.messaging.conftest import connected, session_key_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("close_worker_connections")]
 CLOSED_SIGNED_OUT = {"type": "websocket.close", "code": 4401}
 
 login = sync_to_async(session_key_for)
-
-
-@pytest.fixture(autouse=True)
-async def close_worker_connections() -> AsyncIterator[None]:
-    yield
-    await sync_to_async(connections.close_all)()
 
 
 async def end_session_silently(session_key: str) -> None:
