@@ -19,7 +19,8 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from accounts import services
-from accounts.selectors import PROFILE_FIELDS, forget_profile
+from accounts.caches import PROFILE
+from accounts.selectors import PROFILE_FIELDS
 from accounts.sessions import credentials
 from accounts.sessions.metadata import SNAPSHOT_FIELDS
 
@@ -57,7 +58,7 @@ def _sync_user_state(sender: Any, instance: Any, created: bool, **kwargs: Any) -
     changed = {name for name, value in old.items() if getattr(instance, name) != value}
     if not changed:
         return
-    forget_profile(instance.pk)
+    PROFILE.invalidate(instance.pk)
     if changed & {"password", "is_active"}:
         # What every session of the user must carry from now on ("" while the account is inactive).
         credentials.credential_changes.record(
