@@ -116,8 +116,8 @@ def django_redis_cache(
 ) -> dict[str, object]:
     """A ``CACHES`` entry for django-redis on ``role``, with the circuit-breaking connections."""
     options: dict[str, object] = {
-        "CLIENT_CLASS": "django_redis.client.DefaultClient",
-        "SERIALIZER": "core.redis.serializers.MsgpackSerializer",
+        "CLIENT_CLASS": "core.redis.cache_clients.CacheClient",
+        "SERIALIZER": "core.redis.serializers.CacheSerializer",
         "COMPRESSOR": "core.redis.serializers.ThresholdZlibCompressor",
         "SOCKET_CONNECT_TIMEOUT": role.connect_timeout,
         "SOCKET_TIMEOUT": role.read_timeout,
@@ -132,7 +132,7 @@ def django_redis_cache(
     }
     location = role.url
     if role.sentinels:
-        options["CLIENT_CLASS"] = "django_redis.client.SentinelClient"
+        options["CLIENT_CLASS"] = "core.redis.cache_clients.SentinelCacheClient"
         options["CONNECTION_FACTORY"] = "django_redis.pool.SentinelConnectionFactory"
         options["SENTINELS"] = list(role.sentinels)
         # redis-py's SentinelConnectionPool: no breaker, no blocking wait; these kwargs also reach the

@@ -5,7 +5,10 @@ from __future__ import annotations
 import environ
 import pytest
 from channels_redis.core import RedisChannelLayer
+from django.utils.module_loading import import_string
+from django_redis.client import SentinelClient
 
+from core.redis.cache_clients import MissOnUndecodableMixin
 from trackeep.redis_config import (
     channel_layer,
     channel_layer_socket_timeout,
@@ -149,7 +152,8 @@ def test_sentinel_configuration_keeps_credentials_and_db(env) -> None:  # type: 
     assert state.sentinels == (("s1", 26379), ("s2", 26380), ("s3", 26379))
     cache = django_redis_cache(state, key_prefix="tk", ignore_exceptions=False, timeout=60)
     assert cache["LOCATION"] == "redis://app:s%40cret@trackeep-state/3"  # the host names the master
-    assert cache["OPTIONS"]["CLIENT_CLASS"] == "django_redis.client.SentinelClient"
+    client_class = import_string(cache["OPTIONS"]["CLIENT_CLASS"])
+    assert issubclass(client_class, SentinelClient) and issubclass(client_class, MissOnUndecodableMixin)
     assert cache["OPTIONS"]["CONNECTION_FACTORY"] == "django_redis.pool.SentinelConnectionFactory"
     assert cache["OPTIONS"]["SENTINELS"] == [("s1", 26379), ("s2", 26380), ("s3", 26379)]
     assert "CONNECTION_POOL_CLASS" not in cache["OPTIONS"]  # Sentinel pools have no breaker
