@@ -59,6 +59,19 @@ def redis_key_prefix(settings, tmp_path: Path) -> Iterator[str]:  # type: ignore
     _delete_prefixed_keys(prefix)
 
 
+@pytest.fixture(autouse=True)
+def fresh_process_memories(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test has a database and a key prefix of its own, so what this process remembers about
+    them starts empty too: its copies of the shared revocation tables (accounts.sessions.stale and
+    credentials) and the unread hashes Redis missed updates to (messaging.unread)."""
+    from accounts.sessions import credentials, redis_db, stale
+    from messaging import unread
+
+    monkeypatch.setattr(redis_db, "stale_copies", stale.StaleCopies())
+    monkeypatch.setattr(credentials, "credential_changes", credentials.CredentialChanges())
+    monkeypatch.setattr(unread, "missed", unread.MissedUpdates())
+
+
 def _delete_prefixed_keys(prefix: str) -> None:
     import redis
 

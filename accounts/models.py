@@ -91,3 +91,29 @@ class Session(AbstractBaseSession):
         from accounts.sessions.redis_db import SessionStore
 
         return SessionStore
+
+
+class StaleSessionCopy(models.Model):
+    """A session whose Redis copy may be older than the database: a write or delete Redis missed.
+
+    Shared by every app process through the database (``accounts.sessions.stale``); deleted once some
+    process has deleted the Redis copy.
+    """
+
+    cache_key = models.CharField(max_length=255, unique=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"stale session copy recorded {self.recorded_at:%Y-%m-%d %H:%M}"
+
+
+class CredentialChange(models.Model):
+    """The session auth hash a user's sessions must carry since their password last changed ("" when
+    none may: the account was deactivated). Shared by every process, kept one session lifetime."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    auth_hash = models.CharField(max_length=128, blank=True)
+    changed_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"credentials of user {self.user_id} changed {self.changed_at:%Y-%m-%d %H:%M}"

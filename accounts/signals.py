@@ -2,9 +2,10 @@
 
 - login: stamp the session with its metadata and the user snapshot;
 - logout: drop the session from the per-user index;
-- password change (any path: allauth, admin, shell) or deactivation: delete every session of the
-  user; the view that changed the password keeps its own session through
-  ``update_session_auth_hash``, which re-creates it under a new key;
+- password change (any path: allauth, admin, shell) or deactivation: record the credential change
+  (``accounts.sessions.credentials``) and delete every session of the user; the view that changed
+  the password keeps its own session through ``update_session_auth_hash``, which re-creates it under
+  a new key with the new auth hash;
 - any other change to snapshot or profile fields: rewrite the snapshots, forget the cached profile.
 """
 
@@ -20,6 +21,7 @@ from django.dispatch import receiver
 from accounts import services
 from accounts.caches import PROFILE
 from accounts.selectors import PROFILE_FIELDS
+from accounts.sessions import credentials
 from accounts.sessions.metadata import SNAPSHOT_FIELDS
 
 User = get_user_model()
@@ -57,6 +59,11 @@ def _sync_user_state(sender: Any, instance: Any, created: bool, **kwargs: Any) -
     if not changed:
         return
     PROFILE.invalidate(instance.pk)
+    if changed & {"password", "is_active"}:
+        # What every session of the user must carry from now on ("" while the account is inactive).
+        credentials.credential_changes.record(
+            instance.pk, instance.get_session_auth_hash() if instance.is_active else ""
+        )
     if "password" in changed or not instance.is_active:
         reason = "password_changed" if "password" in changed else "deactivated"
         services.revoke_other_sessions(instance.pk, keep_key=None, reason=reason)

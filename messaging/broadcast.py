@@ -6,6 +6,15 @@ reconnect finds everything it was told about. Delivery through the layer is at-m
 to publish (Redis down) is logged and otherwise ignored, because the write itself has succeeded and
 clients catch up from the database. All events of one write go out in one ``async_to_sync`` call,
 which under WSGI costs one event loop and one Redis connection instead of one per event.
+
+A publish is bounded, because it runs inside the request that made the write: each send gets
+``MESSAGING_FANOUT_TIMEOUT_SECONDS``, and the layer has a circuit breaker of its own
+(``core.redis.breaker``, named ``LAYER_BREAKER``). Sends that time out or fail count against it; once
+it is open, sends skip the layer without trying until a trial send succeeds. A frozen or dead
+channel-layer Redis therefore costs the first request about one bound (its first sends wait in
+parallel) and later ones nothing, while a large fan-out to a healthy Redis takes as long as it needs.
+Sockets that miss events this way are told to resync when the layer answers again
+(``messaging.consumers``).
 """
 
 from __future__ import annotations
@@ -18,9 +27,12 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 
 from core.redis import keys
+from core.redis.breaker import breaker_for
+from core.redis.channels import LAYER_ERRORS
 from messaging.payloads import envelope
 
 logger = logging.getLogger(__name__)
@@ -30,6 +42,11 @@ EVENT = "tk.event"
 SESSION_REVOKED = "session.revoked"
 MEMBERSHIP_REMOVED = "membership.removed"
 PARALLEL_SENDS = 8
+LAYER_BREAKER = "channel layer"
+
+
+class LayerSkipped(Exception):
+    """A send not attempted because the layer's breaker is open."""
 
 
 @dataclass(frozen=True)
@@ -61,33 +78,46 @@ def control(user_id: int, message_type: str, **fields: Any) -> Outgoing:
     return Outgoing(keys.user_group(user_id), {"type": message_type, **fields})
 
 
-async def _send_all(items: list[Outgoing]) -> None:
+async def send_bounded(items: list[Outgoing]) -> None:
+    """Send ``items``, each within the fan-out bound and through the layer's breaker; never raises."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not items:
         return
+    breaker = breaker_for(LAYER_BREAKER)
+    timeout = settings.MESSAGING_FANOUT_TIMEOUT_SECONDS
     # Each group_send holds a pooled Redis connection; a message to a large group notifies every
     # member's own group, which unbounded would exhaust the pool (redis-py's default is 100).
     gate = asyncio.Semaphore(PARALLEL_SENDS)
 
     async def one(item: Outgoing) -> None:
         async with gate:
-            await layer.group_send(item.group, item.message)
+            if not breaker.allow():
+                raise LayerSkipped  # open: the breaker logged it; clients resync when it closes
+            try:
+                async with asyncio.timeout(timeout):
+                    await layer.group_send(item.group, item.message)
+            except (TimeoutError, *LAYER_ERRORS):
+                breaker.record_failure()
+                raise
+            breaker.record_success()
 
     results = await asyncio.gather(*(one(item) for item in items), return_exceptions=True)
-    failures = [r for r in results if isinstance(r, BaseException)]
+    failures = [r for r in results if isinstance(r, BaseException) and not isinstance(r, LayerSkipped)]
     if failures:
-        logger.warning("live fan-out: %d of %d sends failed: %r", len(failures), len(items), failures[0])
+        logger.warning(
+            "live fan-out: %d of %d sends failed or timed out (bound %.2fs): %r",
+            len(failures),
+            len(items),
+            timeout,
+            failures[0],
+        )
 
 
 def send_now(items: Iterable[Outgoing]) -> None:
     """Publish right away (callers outside any write, or already after the commit)."""
     batch = list(items)
-    if not batch:
-        return
-    try:
-        async_to_sync(_send_all)(batch)
-    except Exception:  # the write has succeeded; a dead layer must not turn it into an error page
-        logger.exception("live fan-out failed; clients will backfill")
+    if batch:
+        async_to_sync(send_bounded)(batch)
 
 
 def publish(items: Iterable[Outgoing]) -> None:

@@ -8,9 +8,14 @@ loses nothing. The stack in ``trackeep.asgi`` has already checked the Origin and
 here anonymous sockets are closed and every conversation is checked against the database.
 
 Frames from the client are JSON ``{type, conversation_id, data}``: ``message.send``,
-``typing.started``/``typing.stopped``, ``reaction.add``/``reaction.remove``, ``read``, ``sync``,
-``subscribe``, ``ping``. Sending over the socket is not rate limited yet (the general limiter is HTTP
-middleware); the composer posts over HTTP, which is.
+``typing.started``/``typing.stopped``, ``reaction.add``/``reaction.remove``, ``read``, ``sync``
+(``after`` an id, 0 for the start), ``subscribe``, ``ping``. A frame larger than a maximal message
+needs, or nested too deeply to parse, gets a ``bad_frame`` error like any malformed one. Sending,
+reacting and typing spend the user's rate-limit budgets shared with the HTTP views
+(``messaging.limits``); a refused frame gets a ``rate_limited`` error with ``retry_after`` (typing is
+dropped silently). Every command except ``ping`` first re-checks the session, and
+``messaging.upkeep`` re-checks it periodically and joins the groups again when the layer lost them
+(then sends ``resync``).
 
 Close codes: 4401 not signed in or session ended, 4404 not a member (or no such conversation).
 """
@@ -21,21 +26,24 @@ import json
 import logging
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from core.redis import keys
-from messaging import broadcast, payloads, selectors, services
+from messaging import broadcast, limits, payloads, selectors, services
 from messaging.errors import MessagingError
 from messaging.text import parse_id
+from messaging.upkeep import CLOSE_UNAUTHENTICATED, SocketUpkeep
 
 logger = logging.getLogger(__name__)
 
-CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
 MAX_SUBSCRIPTIONS = 100
+FRAME_OVERHEAD_CHARS = 4096
 
 
 class ClientError(Exception):
@@ -49,9 +57,38 @@ def _int(value: Any, name: str) -> int:
     return parsed
 
 
+def _cursor(value: Any) -> int:
+    """A message id to replay after; 0 is the start of the conversation."""
+    if value == "0" or (type(value) is int and value == 0):
+        return 0
+    return _int(value, "after")
+
+
+def _max_frame_chars() -> int:
+    """The longest frame worth parsing: a message body of MESSAGE_MAX_LENGTH characters, each
+    escaped (at most 6 characters, ``\\u0000``), with room for the envelope."""
+    return 6 * settings.MESSAGE_MAX_LENGTH + FRAME_OVERHEAD_CHARS
+
+
 @database_sync_to_async
-def _session_exists(session: Any) -> bool:
-    return bool(session.session_key) and bool(session.exists(session.session_key))
+def _send_within_budget(user: Any, conversation_id: int, body: Any, reply_to: int | None) -> Any:
+    limits.spend(user.pk, limits.MESSAGES)
+    return services.send_message(user, conversation_id, body, reply_to)
+
+
+@database_sync_to_async
+def _react_within_budget(user: Any, message_id: int, emoji: Any, add: bool) -> None:
+    limits.spend(user.pk, limits.REACTIONS)
+    (services.add_reaction if add else services.remove_reaction)(user, message_id, emoji)
+
+
+@sync_to_async
+def _may_type(user_id: int) -> bool:
+    try:
+        limits.spend(user_id, limits.TYPING)
+    except limits.RateLimited:
+        return False
+    return True
 
 
 @database_sync_to_async
@@ -60,7 +97,7 @@ def _backfill(conversation_id: int, after_id: int) -> tuple[list[dict[str, Any]]
     return [payloads.message_payload(m) for m in page.messages], page.has_more
 
 
-class MessagingConsumer(AsyncJsonWebsocketConsumer):
+class MessagingConsumer(AsyncJsonWebsocketConsumer, SocketUpkeep):
     user: Any
     session_key: str
     conversations: set[int]
@@ -79,15 +116,16 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         ):
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        await self.channel_layer.group_add(keys.user_group(self.user.pk), self.channel_name)
+        await self.join_user_group()
         # A revocation published before the group join above would have been missed: check again.
-        if not await _session_exists(session):
-            await self.channel_layer.group_discard(keys.user_group(self.user.pk), self.channel_name)
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+        if await self.signed_out():
+            await self.leave_all_groups()
             return
         if conversation_id is not None:
-            await self._join(conversation_id)
+            # Joined before any history is read, so nothing committed in between can slip through.
+            await self.join_conversation(conversation_id)
         await self.accept()
+        self.start_upkeep()
         after_id = self._query_after()
         if conversation_id is not None and after_id is not None:
             await self._replay(conversation_id, after_id)
@@ -100,19 +138,10 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         return None
 
     async def disconnect(self, code: int) -> None:
+        self.stop_upkeep()
         user = getattr(self, "user", None)
-        if user is None or not user.is_authenticated:
-            return
-        await self.channel_layer.group_discard(keys.user_group(user.pk), self.channel_name)
-        for conversation_id in list(self.conversations):
-            await self.channel_layer.group_discard(
-                keys.conversation_group(conversation_id), self.channel_name
-            )
-
-    async def _join(self, conversation_id: int) -> None:
-        # Joined before any history is read, so nothing committed in between can slip through.
-        await self.channel_layer.group_add(keys.conversation_group(conversation_id), self.channel_name)
-        self.conversations.add(conversation_id)
+        if user is not None and user.is_authenticated:
+            await self.leave_all_groups()
 
     async def _replay(self, conversation_id: int, after_id: int) -> None:
         """Replay the messages after ``after_id`` as ``message.created``, oldest first."""
@@ -129,9 +158,13 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
     ) -> None:
+        limit = _max_frame_chars()
+        if text_data is None or len(text_data) > limit:
+            await self._error(None, "bad_frame", f"frames must be JSON text of at most {limit} characters")
+            return
         try:
-            content = json.loads(text_data or "")
-        except ValueError:
+            content = json.loads(text_data)
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
             await self._error(None, "bad_frame", "frames must be JSON objects")
             return
         await self.receive_json(content)
@@ -147,6 +180,8 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         if handler is None:
             await self._error(conversation_id, "unknown_command", f"unknown command {command[:40]!r}")
             return
+        if command != "ping" and await self.signed_out():
+            return  # every command acts as the user: their session must still be valid
         try:
             await handler(self, conversation_id, data)
         except ClientError as exc:
@@ -157,10 +192,12 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
             await self._error(conversation_id, "forbidden", str(exc) or "not allowed")
         except MessagingError as exc:
             await self._error(conversation_id, "invalid", exc.message)
+        except limits.RateLimited as exc:
+            await self._error(conversation_id, "rate_limited", str(exc), retry_after=exc.retry_after)
 
-    async def _error(self, conversation_id: Any, code: str, detail: str) -> None:
+    async def _error(self, conversation_id: Any, code: str, detail: str, **extra: Any) -> None:
         cid = conversation_id if isinstance(conversation_id, int) else None
-        await self.send_json(payloads.envelope("error", cid, {"code": code, "detail": detail}))
+        await self.send_json(payloads.envelope("error", cid, {"code": code, "detail": detail, **extra}))
 
     def _subscribed(self, conversation_id: Any) -> int:
         cid = _int(conversation_id, "conversation_id")
@@ -178,7 +215,7 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         wanted = {_int(value, "conversation_ids") for value in raw}
         allowed = await database_sync_to_async(selectors.member_conversation_ids)(self.user.pk, wanted)
         for cid in sorted(allowed - self.conversations):
-            await self._join(cid)
+            await self.join_conversation(cid)
         await self.send_json(
             payloads.envelope(
                 "subscribed", None, {"conversation_ids": sorted(allowed), "refused": sorted(wanted - allowed)}
@@ -186,12 +223,12 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def _sync_command(self, conversation_id: Any, data: dict[str, Any]) -> None:
-        await self._replay(self._subscribed(conversation_id), _int(data.get("after", 0), "after"))
+        await self._replay(self._subscribed(conversation_id), _cursor(data.get("after", 0)))
 
     async def _send_message(self, conversation_id: Any, data: dict[str, Any]) -> None:
         cid = self._subscribed(conversation_id)
         reply_to = data.get("reply_to")
-        message = await database_sync_to_async(services.send_message)(
+        message = await _send_within_budget(
             self.user, cid, data.get("body"), _int(reply_to, "reply_to") if reply_to else None
         )
         await self.send_json(
@@ -200,8 +237,11 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
 
     async def _typing(self, conversation_id: Any, data: dict[str, Any], event_type: str) -> None:
         cid = self._subscribed(conversation_id)
-        item = broadcast.to_conversation(event_type, cid, {"user": payloads.user_ref(self.user)})
-        await self.channel_layer.group_send(item.group, item.message)
+        if not await _may_type(self.user.pk):
+            return  # an indicator is ephemeral: past the budget it is dropped without an answer
+        await broadcast.send_bounded(
+            [broadcast.to_conversation(event_type, cid, {"user": payloads.user_ref(self.user)})]
+        )
 
     async def _typing_started(self, conversation_id: Any, data: dict[str, Any]) -> None:
         await self._typing(conversation_id, data, "typing.started")
@@ -212,12 +252,12 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
     async def _reaction_add(self, conversation_id: Any, data: dict[str, Any]) -> None:
         self._subscribed(conversation_id)
         message_id = _int(data.get("message_id"), "message_id")
-        await database_sync_to_async(services.add_reaction)(self.user, message_id, data.get("emoji"))
+        await _react_within_budget(self.user, message_id, data.get("emoji"), add=True)
 
     async def _reaction_remove(self, conversation_id: Any, data: dict[str, Any]) -> None:
         self._subscribed(conversation_id)
         message_id = _int(data.get("message_id"), "message_id")
-        await database_sync_to_async(services.remove_reaction)(self.user, message_id, data.get("emoji"))
+        await _react_within_budget(self.user, message_id, data.get("emoji"), add=False)
 
     async def _read(self, conversation_id: Any, data: dict[str, Any]) -> None:
         cid = self._subscribed(conversation_id)

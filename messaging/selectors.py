@@ -182,5 +182,7 @@ def notifications(user_id: int, page_number: Any) -> Page:
     return Paginator(qs, NOTIFICATIONS_PAGE_SIZE).get_page(page_number)
 
 
-def counts(user_id: int) -> unread.UnreadCounts:
-    return unread.get(user_id)
+def counts(user_id: int, reconcile: bool = False) -> unread.UnreadCounts:
+    """The user's unread counts; ``reconcile`` recomputes them from the database and stores them
+    (a client asks for that after a reconnect, when Redis may have missed updates)."""
+    return unread.rebuild(user_id) if reconcile else unread.get(user_id)

@@ -7,11 +7,18 @@ marker (never built, expired, lost in a flush, or created by an increment that r
 rebuilt with two queries. Counts are advisory: an increment that lands between a rebuild's query and
 its write can be counted twice until the conversation is next read, which resets the field exactly.
 Every function degrades to the database (reads) or to nothing (writes) when Redis is unavailable.
+
+A write Redis misses would leave a marked hash behind the database until the conversation is read.
+So the users whose counts a write could not change are remembered (``missed``, per process), and
+the first later call that finds Redis answering deletes their hashes, which are then rebuilt. Other
+processes cannot know of that memory: a client that reconnects after an outage asks for its counts
+with ``reconcile`` (``rebuild``), so its badges agree with the database whichever process missed.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -91,9 +98,46 @@ def rebuild(user_id: int) -> UnreadCounts:
     return counts
 
 
+class MissedUpdates:
+    """Users whose hash missed a write in this process, until Redis takes the deletes. Thread-safe."""
+
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        self._users: set[int] = set()
+        self._lock = threading.Lock()
+
+    def add(self, user_ids: Iterable[int]) -> None:
+        with self._lock:
+            self._users.update(list(user_ids)[: max(0, self.LIMIT - len(self._users))])
+
+    def __contains__(self, user_id: int) -> bool:
+        return user_id in self._users
+
+    def settle(self) -> None:
+        """Delete the remembered hashes (they are rebuilt on their next read); keep them if Redis fails."""
+        if not self._users:
+            return  # the normal case: no lock, no round trip
+        with self._lock:
+            users = list(self._users)
+        try:
+            get_client("state").delete(*(keys.unread_counts(user_id) for user_id in users))
+        except (redis.RedisError, RedisDisabled):
+            return
+        with self._lock:
+            self._users.difference_update(users)
+        logger.warning("unread counts: dropped %d hashes that missed updates; they are rebuilt", len(users))
+
+
+missed = MissedUpdates()
+
+
 def get(user_id: int, prefetched: dict[bytes, bytes] | None = None) -> UnreadCounts:
     """The user's counts: one HGETALL (or its reply ``prefetched`` with the request's rate-limit
     check, ``core.redis.prefetch``), or a rebuild when the hash is missing or unmarked."""
+    if user_id in missed:
+        prefetched = None  # read before the hash was dropped
+    missed.settle()
     if prefetched is not None:
         raw = prefetched
     else:
@@ -112,6 +156,7 @@ def _write(user_ids: Iterable[int], field_name: str, *, amount: int | None = Non
     user_ids = list(user_ids)
     if not user_ids:
         return
+    missed.settle()
     try:
         pipe = get_client("state").pipeline(transaction=False)
         for user_id in user_ids:
@@ -125,6 +170,7 @@ def _write(user_ids: Iterable[int], field_name: str, *, amount: int | None = Non
         pipe.execute()
     except (redis.RedisError, RedisDisabled):
         logger.warning("unread counts: Redis unavailable, %s will be rebuilt later", field_name)
+        missed.add(user_ids)
 
 
 def add_message(user_ids: Iterable[int], conversation_id: int) -> None:
@@ -143,6 +189,7 @@ def forget_conversation(user_id: int, conversation_id: int) -> None:
         get_client("state").hdel(keys.unread_counts(user_id), str(conversation_id))
     except (redis.RedisError, RedisDisabled):
         logger.warning("unread counts: Redis unavailable, %s will be rebuilt later", user_id)
+        missed.add([user_id])
 
 
 def add_notifications(user_ids: Iterable[int]) -> None:

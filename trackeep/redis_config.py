@@ -187,13 +187,14 @@ def channel_layer(role: RedisRole, *, prefix: str) -> dict[str, object]:
             **connection,
         }
     return {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": "core.redis.channels.TrackeepChannelLayer",
         "CONFIG": {
             "hosts": [host],
             "prefix": f"{prefix}:ch",
             "capacity": 200,
             "expiry": 60,
-            # Sockets re-join their groups on connect; a day-old membership is a leak, not a feature.
+            # Open sockets join their groups again every quarter of this (messaging.upkeep); a
+            # membership older than that belongs to a socket that is gone.
             "group_expiry": 3600,
         },
     }

@@ -149,6 +149,9 @@ SESSION_CACHE_ALIAS = "state"
 SESSION_COOKIE_AGE = 24 * 60 * 60  # sliding: refreshed at most once a minute by activity
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# How often each process re-reads the revocations other processes recorded in the database while
+# Redis missed them (accounts/sessions/stale.py, credentials.py): one small query per interval.
+SESSION_REVOCATIONS_REFRESH_SECONDS = env.float("SESSION_REVOCATIONS_REFRESH_SECONDS", default=2.0)
 
 CHANNEL_LAYERS = {
     "default": channel_layer(REDIS_ROLES["channels"], prefix=REDIS_KEY_PREFIX)
@@ -189,6 +192,10 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # --- Messaging -------------------------------------------------------------------------------
 MESSAGE_MAX_LENGTH = env.int("MESSAGE_MAX_LENGTH", default=4000)
+# The live fan-out of one write runs inside its request: all its channel-layer sends get this long.
+MESSAGING_FANOUT_TIMEOUT_SECONDS = env.float("MESSAGING_FANOUT_TIMEOUT_SECONDS", default=0.5)
+# How often an open socket re-checks its session and whether the layer lost its groups (messaging/upkeep.py).
+MESSAGING_SOCKET_CHECK_SECONDS = env.float("MESSAGING_SOCKET_CHECK_SECONDS", default=10.0)
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -305,6 +312,15 @@ RATE_LIMIT_POLICIES = [
     {"name": "password_reset", "description": "password reset requests", "window": 300, "limit": 5,
      "algorithm": "fixed_window", "identity": "ip", "paths": ["/accounts/password/reset/"],
      "methods": ["POST"], "outage": "local"},
+    # Messaging budgets are per user and shared by both transports: the middleware spends them for the
+    # HTTP views named here, messaging.limits for the same actions over the WebSocket.
+    {"name": "messages", "description": "messages sent (HTTP and WebSocket)", "window": 60, "limit": 30,
+     "algorithm": "token_bucket", "methods": ["POST"], "url_names": ["messaging:send"], "outage": "local"},
+    {"name": "reactions", "description": "reactions added or removed (HTTP and WebSocket)", "window": 60,
+     "limit": 60, "algorithm": "token_bucket", "methods": ["POST"], "url_names": ["messaging:react"],
+     "outage": "local"},
+    {"name": "typing", "description": "typing indicators (WebSocket)", "window": 60, "limit": 40,
+     "algorithm": "token_bucket", "outage": "local", "enforced_by": "messaging.limits"},
     {"name": "login", "description": "login attempts", "window": LOGIN_ATTEMPTS_WINDOW_SECONDS,
      "limit": LOGIN_ATTEMPTS_LIMIT, "algorithm": "fixed_window", "identity": "ip_and_account",
      "outage": "local", "enforced_by": "accounts.login_throttle"},
@@ -322,9 +338,6 @@ RATE_LIMIT_POLICIES = [
     {"name": "share_link", "description": "share links", "window": 60, "limit": 30,
      "algorithm": "fixed_window", "identity": "ip", "outage": "local",
      "url_names": ["content:share_page", "content:share_download"], "enforced_by": "django-ratelimit"},
-    {"name": "message_send", "description": "messages sent", "window": 60, "limit": 30,
-     "algorithm": "fixed_window", "identity": "user_or_ip", "outage": "local",
-     "url_names": ["messaging:send"], "methods": ["POST"], "enforced_by": "django-ratelimit"},
 ]  # fmt: skip
 # django-ratelimit (the per-view rows above): counters on the state Redis, under their own key prefix;
 # a Redis error is handled by the row's outage mode, not by this library.

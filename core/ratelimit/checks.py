@@ -24,7 +24,9 @@ APPLIED_ELSEWHERE = {
     "signup": "accounts.urls",
     "password_reset_email": "accounts.urls",
     "share_link": "content.views.shares",
-    "message_send": "messaging.views",
+    "messages": "messaging.limits",
+    "reactions": "messaging.limits",
+    "typing": "messaging.limits",
 }
 
 

@@ -125,3 +125,12 @@ def user_group(user_id: int) -> str:
 def conversation_group(conversation_id: int) -> str:
     """Channels group of one conversation: ``conversation.{id}``."""
     return f"conversation.{conversation_id}"
+
+
+def channel_layer_marker(layer_prefix: str) -> str:
+    """A token the channel layer keeps in its Redis: ``<layer prefix>:marker`` (``tk:ch:marker``).
+
+    Its disappearance shows that the layer's groups are gone too (a flush, an empty restart), so
+    sockets join theirs again (``core.redis.channels``).
+    """
+    return f"{layer_prefix}:marker"

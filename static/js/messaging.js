@@ -3,7 +3,8 @@
    - the header bell and the Messages badge update live;
    - the inbox subscribes to its conversations and updates last messages and unread badges;
    - a conversation page joins its conversation with ?after=<last id seen>, so a reconnect replays
-     exactly what was missed; the composer posts over HTTP (rate limited like every request) and
+     exactly what was missed (a "resync" event from the server does the same without a reconnect,
+     and both recount the badges); the composer posts over HTTP (rate limited like every request) and
      messages, edits, deletions, reactions and typing appear without reloading; older messages load
      when the top of the history scrolls into view.
    Message text is only ever inserted with textContent. */
@@ -77,8 +78,10 @@
     setBadge(node, badgeValue(node) + delta);
   }
 
-  function refreshCounts() {
-    fetch(countsUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+  /* reconcile: after a reconnect or a resync, Redis may have missed updates; the server recounts. */
+  function refreshCounts(reconcile) {
+    var url = countsUrl + (reconcile ? "?reconcile=1" : "");
+    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
         if (!data) return;
@@ -409,6 +412,10 @@
         if (d.has_more) send({ type: "sync", conversation_id: cid, data: { after: d.last_id } });
         else if (live) scheduleRead();
         break;
+      case "resync":  // the server's channel layer lost or missed events: catch up from the database
+        if (live) send({ type: "sync", conversation_id: cid, data: { after: lastId } });
+        refreshCounts(true);
+        break;
       case "error": if (window.console) console.warn("messaging:", d.code, d.detail); break;
     }
   }
@@ -434,7 +441,7 @@
         });
         send({ type: "subscribe", data: { conversation_ids: ids } });
       }
-      if (opened) refreshCounts();  // events may have been missed while disconnected
+      if (opened) refreshCounts(true);  // events may have been missed while disconnected
       opened = true;
     });
     socket.addEventListener("message", function (e) {
@@ -474,7 +481,8 @@
       Object.keys(data.errors).forEach(function (field) {
         data.errors[field].forEach(function (error) { messages.push(error.message); });
       });
-    } else if (data && (data.detail || data.error)) messages.push(data.detail || data.error);  // 429: detail
+    } else if (data && data.detail) messages.push(data.detail);  // a 429: "Too many requests. Try again in…"
+    else if (data && data.error) messages.push(data.error);
     else messages.push("Could not send. Check your connection and try again.");
     messages.forEach(function (text) { box.appendChild(el("li", "", text)); });
   }
@@ -553,7 +561,7 @@
     var details = form.closest("details");
     postJson(form, e.submitter)
       .then(function (r) {
-        if (!r.ok) return r.json().then(function (data) { setStatus(data.error || "That did not work."); });
+        if (!r.ok) return r.json().then(function (data) { setStatus(data.detail || data.error || "That did not work."); });
         if (details) details.open = false;
         // The change arrives as a socket event; without a socket, show it the plain way.
         if (!socket || socket.readyState !== WebSocket.OPEN) location.reload();

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
+from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 
 from bench.appservers import AppCluster, http_json, migrate
 from messaging import services
 from tests.factories import make_user
 from tests.server_logs import checked_cluster
+from tools.redis_process import RedisProcess
 
 ORIGIN = "http://127.0.0.1"
 
@@ -44,6 +49,14 @@ def communicator(
     return WebsocketCommunicator(application, path, headers=headers)
 
 
+async def connected(path: str, session_key: str | None) -> WebsocketCommunicator:
+    """An open socket on ``path`` (the connect must succeed)."""
+    comm = communicator(path, session_key)
+    ok, code = await comm.connect()
+    assert ok, code
+    return comm
+
+
 async def next_event(comm: WebsocketCommunicator, event_type: str, timeout: float = 2) -> dict[str, Any]:
     """The next event of ``event_type``, skipping others (a socket also hears its user's events)."""
     for _ in range(50):
@@ -51,6 +64,14 @@ async def next_event(comm: WebsocketCommunicator, event_type: str, timeout: floa
         if event["type"] == event_type:
             return dict(event)
     raise AssertionError(f"no {event_type} event")
+
+
+@pytest.fixture
+async def close_worker_connections() -> AsyncIterator[None]:
+    """Socket tests run ORM calls in asgiref's worker thread: close its connections after each test
+    (with CONN_MAX_AGE they would outlive the test and block dropping the PostgreSQL test database)."""
+    yield
+    await sync_to_async(connections.close_all)()
 
 
 @pytest.fixture
@@ -78,6 +99,26 @@ def signed_in(alice: Any) -> Client:
     client = Client()
     client.force_login(alice)
     return client
+
+
+# --- a channel layer on a redis-server of the test's own ----------------------------------------
+
+
+def freeze(server: RedisProcess, seconds: float) -> None:
+    """Make ``server`` stop answering every client for ``seconds`` (``CLIENT PAUSE ... ALL``)."""
+    redis.Redis(port=server.port).execute_command("CLIENT", "PAUSE", int(seconds * 1000), "ALL")
+
+
+@pytest.fixture
+def private_layer(settings: Any, tmp_path: Path) -> Iterator[RedisProcess]:
+    """The channel layer (only) on a private redis-server, which the test may freeze or flush."""
+    server = RedisProcess(data_dir=tmp_path / "layer-redis").start()
+    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+    config = layers["default"]["CONFIG"]
+    config["hosts"] = [{**config["hosts"][0], "address": server.url}]
+    settings.CHANNEL_LAYERS = layers
+    yield server
+    server.stop()
 
 
 # --- app server processes ------------------------------------------------------------------------

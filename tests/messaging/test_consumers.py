@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -18,27 +16,12 @@ from accounts import services as account_services
 from core.redis import keys
 from messaging import broadcast, services
 from tests.factories import PASSWORD
-from tests.messaging.conftest import ORIGIN, communicator, next_event, session_key_for
+from tests.messaging.conftest import ORIGIN, communicator, connected, next_event, session_key_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("close_worker_connections")]
 
 send = database_sync_to_async(services.send_message)
 login = sync_to_async(session_key_for)
-
-
-@pytest.fixture(autouse=True)
-async def close_worker_connections() -> AsyncIterator[None]:
-    """The ORM calls above run in asgiref's worker thread; close its connections after each test
-    (with CONN_MAX_AGE they would outlive the test and block dropping the PostgreSQL test database)."""
-    yield
-    await sync_to_async(connections.close_all)()
-
-
-async def connected(path: str, session_key: str | None) -> Any:
-    comm = communicator(path, session_key)
-    ok, code = await comm.connect()
-    assert ok, code
-    return comm
 
 
 async def refusal(path: str, session_key: str | None, origin: str | None = ORIGIN) -> tuple[bool, int]:
@@ -160,6 +143,30 @@ async def test_bad_frames_get_errors_and_the_socket_stays_open(direct: Any, alic
         assert (await next_event(comm, "error"))["data"]["code"] == "bad_frame"
     await comm.send_json_to({"type": "ping"})
     assert (await comm.receive_json_from())["type"] == "pong"
+    await comm.disconnect()
+
+
+async def test_a_deeply_nested_frame_is_refused_and_the_socket_stays_open(direct: Any, alice: Any) -> None:
+    comm = await connected(f"/ws/messages/{direct.pk}/", await login(alice))
+    for depth in (100_000, 2_000):
+        await comm.send_to(text_data='{"type": "ping", "data": ' + "[" * depth + "]" * depth + "}")
+        error = await next_event(comm, "error")
+        assert error["data"]["code"] == "bad_frame"
+    await comm.send_json_to({"type": "ping"})
+    assert (await comm.receive_json_from())["type"] == "pong"
+    await comm.disconnect()
+
+
+async def test_sync_after_zero_replays_the_conversation_from_its_start(
+    direct: Any, alice: Any, bob: Any
+) -> None:
+    sent = [(await send(bob, direct.pk, f"m{i}")).pk for i in range(2)]
+    comm = await connected(f"/ws/messages/{direct.pk}/", await login(alice))
+    await comm.send_json_to({"type": "sync", "conversation_id": direct.pk, "data": {"after": 0}})
+    replayed = [await next_event(comm, "message.created") for _ in sent]
+    assert [e["data"]["id"] for e in replayed] == sent
+    done = await next_event(comm, "sync.complete")
+    assert done["data"] == {"last_id": sent[-1], "has_more": False}
     await comm.disconnect()
 
 

@@ -1,14 +1,21 @@
-"""Two app server processes sharing Redis and a database: fan-out crosses instances."""
+"""Two app server processes sharing Redis and a database: fan-out and revocations cross instances."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import redis
 from websockets.sync.client import connect
 
 from bench.appservers import AppCluster, http_json
 from tests.messaging.conftest import next_created, post_message, socket_headers
+from tests.server_logs import checked_cluster, checked_redis
+from tools.redis_process import RedisProcess
 
 pytestmark = pytest.mark.slow
 
@@ -48,3 +55,43 @@ def test_a_socket_on_a_catches_up_after_messages_posted_on_b_while_it_was_away(
         app_cluster.url(0, f"/messages/c/{conversation}/messages/?after={first}"), alice["session"]
     )
     assert status == 200 and [m["id"] for m in backfill["messages"]] == missed
+
+
+@pytest.fixture
+def cluster_on_private_redis(
+    migrated_database: Path, redis_key_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[AppCluster, RedisProcess]]:
+    """Two instances whose every Redis role is one redis-server of the test's own."""
+    monkeypatch.setenv("SESSION_REVOCATIONS_REFRESH_SECONDS", "0.2")  # inherited by both instances
+    with checked_redis(RedisProcess(data_dir=tmp_path / "redis")) as server:
+        cluster = AppCluster(redis_url=server.url, key_prefix=redis_key_prefix, template=migrated_database)
+        with checked_cluster(cluster):
+            yield cluster, server
+
+
+def status_of(cluster: AppCluster, index: int, method: str, path: str, session: str) -> int:
+    """The status of one request (redirects not followed), with a session cookie and a CSRF token."""
+    connection = http.client.HTTPConnection("127.0.0.1", cluster.ports[index], timeout=60)
+    csrf = "a" * 32
+    headers = {"Cookie": f"sessionid={session}; csrftoken={csrf}", "X-CSRFToken": csrf}
+    connection.request(method, path, headers=headers)
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+def test_a_sign_out_the_state_redis_could_not_take_holds_on_the_other_instance(
+    cluster_on_private_redis: tuple[AppCluster, RedisProcess],
+) -> None:
+    cluster, server = cluster_on_private_redis
+    thief_copy = cluster.seed({"usernames": ["alice"]})["users"]["alice"]["session"]
+    assert status_of(cluster, 1, "GET", "/accounts/profile/", thief_copy) == 200
+    pause_seconds = 20
+    redis.Redis(port=server.port).execute_command("CLIENT", "PAUSE", pause_seconds * 1000, "WRITE")
+    paused_at = time.monotonic()
+    # The owner signs this device out on instance 0: the row goes, Redis cannot delete its copy.
+    assert status_of(cluster, 0, "POST", "/accounts/logout/", thief_copy) == 302
+    # Instance 1 still reads that copy from Redis (reads are not paused), but knows it is stale.
+    time.sleep(0.5)  # more than one refresh of instance 1's copy of the shared list
+    assert status_of(cluster, 1, "GET", "/accounts/profile/", thief_copy) == 302
+    assert time.monotonic() - paused_at < pause_seconds  # all of it happened during the pause

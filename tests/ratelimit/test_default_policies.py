@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.ratelimit import metrics
+from messaging import services as messaging_services
 from tests.factories import PASSWORD, make_user
 from tests.ratelimit.conftest import default_rows
 
@@ -31,22 +32,35 @@ def post(path: str, data: dict[str, str] | None = None) -> Callable[[Client, Any
     return lambda client, user: client.post(path, data or {}, **JSON)
 
 
+def send_message(client: Client, user: Any) -> Any:
+    notes = messaging_services.notes_to_self(user)
+    return client.post(reverse("messaging:send", args=[notes.pk]), {"body": "hi"}, **JSON)
+
+
+def react(client: Client, user: Any) -> Any:
+    notes = messaging_services.notes_to_self(user)
+    message = notes.messages.first() or messaging_services.send_message(user, notes.pk, "react to me")
+    return client.post(reverse("messaging:react", args=[notes.pk, message.pk]), {"emoji": "🎉"}, **JSON)
+
+
 MIDDLEWARE_CASES: dict[str, Callable[[Client, Any], Any]] = {
     "general": get("/no-such-page/"),
     "search": get("/search/?q=redis"),
     "expensive": get("/content/transfer/bookmarks/export/"),
     "uploads": post("/content/files/upload/"),
     "password_reset": post("/accounts/password/reset/", {"email": "someone@example.com"}),
+    "messages": send_message,
+    "reactions": react,
 }
 
 
 # Per-view (django-ratelimit) policies: tests/security/test_view_limits.py and test_two_factor_limit.py.
-PER_VIEW = {"two_factor", "signup", "password_reset_email", "share_link", "message_send"}
+PER_VIEW = {"two_factor", "signup", "password_reset_email", "share_link"}
 
 
 def test_every_shipped_policy_has_a_case_here() -> None:
     shipped = {row["name"] for row in django_settings.RATE_LIMIT_POLICIES}
-    assert shipped == {*MIDDLEWARE_CASES, "login", *PER_VIEW}
+    assert shipped == {*MIDDLEWARE_CASES, "login", *PER_VIEW, "typing"}  # typing: test_socket_limits
 
 
 @pytest.mark.parametrize("name", sorted(MIDDLEWARE_CASES))

@@ -15,8 +15,7 @@ from django.urls import reverse
 from accounts.models import SiteSettings
 from content import services as content_services
 from core.ratelimit import metrics
-from messaging import services as messaging_services
-from tests.factories import make_user, signed_in
+from tests.factories import make_user
 from tests.ratelimit.conftest import default_rows
 from tests.ratelimit.test_outage import point_state_role_at
 from tools.redis_process import free_port
@@ -59,19 +58,10 @@ def _case_share_link() -> Callable[[], Any]:
     return lambda: client.get(next(paths))  # unknown tokens spend the same budget (no enumeration)
 
 
-def _case_message_send() -> Callable[[], Any]:
-    alice, bob = make_user(), make_user()
-    conversation = messaging_services.start_direct(alice, bob)
-    client = signed_in(alice)
-    url = reverse("messaging:send", args=[conversation.pk])
-    return lambda: client.post(url, {"body": "hi"}, **JSON)
-
-
 CASES = {
     "signup": _case_signup,
     "password_reset_email": _case_password_reset_email,
     "share_link": _case_share_link,
-    "message_send": _case_message_send,
 }
 
 
@@ -97,16 +87,6 @@ def _window(name: str) -> str:
     from core.ratelimit.policies import get
 
     return f"{get(name).window:g}"
-
-
-def test_message_sends_are_counted_per_user(settings: Any) -> None:
-    settings.RATE_LIMIT_POLICIES = default_rows(message_send={"limit": 1})
-    alice, bob = make_user(), make_user()
-    conversation = messaging_services.start_direct(alice, bob)
-    url = reverse("messaging:send", args=[conversation.pk])
-    assert signed_in(alice).post(url, {"body": "one"}, **JSON).status_code == 201
-    assert signed_in(alice).post(url, {"body": "two"}, **JSON).status_code == 429  # another device
-    assert signed_in(bob).post(url, {"body": "three"}, **JSON).status_code == 201
 
 
 def test_state_redis_down_falls_back_to_the_per_process_limiter(settings: Any) -> None:
