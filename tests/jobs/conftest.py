@@ -1,0 +1,61 @@
+"""Fixtures for the job tests: a redis-server of the test's own, and worker/scheduler processes.
+
+The queue's keys never touch the shared Redis: ``RQ_QUEUES`` point at a private server per test
+(RQ's key prefix is fixed per process, so a per-test prefix is not possible for it), and the
+processes a test starts get that server as ``REDIS_URL``. At teardown every process is stopped and
+its log is checked: a traceback the test did not expect fails the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings as django_settings
+
+from tests.jobs.processes import JobProcess, start, subprocess_env
+from tools.redis_process import RedisProcess
+
+
+@pytest.fixture
+def job_redis(settings, tmp_path: Path) -> Iterator[RedisProcess]:  # type: ignore[no-untyped-def]
+    server = RedisProcess(data_dir=tmp_path / "redis").start()
+    settings.RQ_QUEUES = {name: {**config, "URL": server.url} for name, config in settings.RQ_QUEUES.items()}
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def evidence(job_redis: RedisProcess) -> redis.Redis:
+    """A client on the test's Redis, where the sample jobs record what they did."""
+    return redis.Redis.from_url(job_redis.url, decode_responses=True)
+
+
+@pytest.fixture
+def job_process(job_redis: RedisProcess, tmp_path: Path) -> Iterator[Callable[..., JobProcess]]:
+    """``job_process(name, *manage_py_args)`` starts a command against the test's Redis."""
+    started: list[JobProcess] = []
+    env = subprocess_env(job_redis.url, tmp_path)
+
+    def run(name: str, *command: str) -> JobProcess:
+        process = start(name, command, env, tmp_path)
+        started.append(process)
+        return process
+
+    yield run
+    for process in started:
+        process.stop()
+    unexpected = {p.name: p.unexpected_tracebacks() for p in started if p.unexpected_tracebacks()}
+    assert not unexpected, unexpected
+
+
+@pytest.fixture
+def worker(job_process: Callable[..., JobProcess]) -> Callable[[str], JobProcess]:
+    """``worker(name)`` starts ``manage.py rqworker --with-scheduler`` on every queue, as deployed."""
+
+    def run(name: str) -> JobProcess:
+        return job_process(name, "rqworker", "--with-scheduler", "--name", name, *django_settings.JOBS_QUEUES)
+
+    return run

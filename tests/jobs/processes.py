@@ -1,0 +1,101 @@
+"""Worker and scheduler processes for the job tests, and the traceback check of their logs."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+STOP_SECONDS = 15.0
+TRACEBACK = re.compile(r"^Traceback \(most recent call last\):\n(?:[ \t].*\n|\n)*(?P<last>.*)$", re.MULTILINE)
+
+
+@dataclass
+class JobProcess:
+    """One ``manage.py`` command in its own process, stdout and stderr in ``log``."""
+
+    name: str
+    log: Path
+    proc: subprocess.Popen[bytes]
+    expected_tracebacks: list[str] = field(default_factory=list)
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        """SIGTERM (RQ's warm shut-down), SIGKILL when it takes too long."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def kill(self) -> None:
+        """SIGKILL: the process gets no chance to clean up or tell Redis."""
+        self.proc.kill()
+        self.proc.wait()
+
+    def unexpected_tracebacks(self) -> list[str]:
+        """Tracebacks in the log whose final line names none of ``expected_tracebacks``."""
+        return [
+            match.group(0)
+            for match in TRACEBACK.finditer(self.output())
+            if not any(expected in match.group("last") for expected in self.expected_tracebacks)
+        ]
+
+
+def start(name: str, command: Iterable[str], env: dict[str, str], logs: Path) -> JobProcess:
+    log = logs / f"{name}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "manage.py", *command],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    return JobProcess(name=name, log=log, proc=proc)
+
+
+def wait_for(
+    condition: Callable[[], object], what: str, processes: Iterable[JobProcess], timeout: float
+) -> None:
+    """Poll ``condition`` until true; fail with the processes' logs if it is not within ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            logs = "\n".join(f"--- {p.name} ---\n{p.output()[-4000:]}" for p in processes)
+            raise AssertionError(f"timed out waiting for {what}\n{logs}")
+        time.sleep(0.05)
+
+
+def subprocess_env(redis_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a worker or scheduler: this test's Redis, short periods, the sample app."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.jobs.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "REDIS_URL": redis_url,
+        "JOBS_HEARTBEAT_SECONDS": "1",
+        "JOBS_ABANDONED_GRACE_SECONDS": "2",
+        "JOBS_MAINTENANCE_SECONDS": "1",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+    for name in ("REDIS_CACHE_URL", "REDIS_STATE_URL", "REDIS_CHANNELS_URL", "REDIS_SENTINELS"):
+        env.pop(name, None)
+    return env
