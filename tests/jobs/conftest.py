@@ -20,24 +20,38 @@ from tools.redis_process import RedisProcess
 
 
 @pytest.fixture
-def job_redis(settings, tmp_path: Path) -> Iterator[RedisProcess]:  # type: ignore[no-untyped-def]
-    server = RedisProcess(data_dir=tmp_path / "redis").start()
-    settings.RQ_QUEUES = {name: {**config, "URL": server.url} for name, config in settings.RQ_QUEUES.items()}
-    yield server
-    server.stop()
+def job_redis_server(tmp_path: Path) -> Iterator[RedisProcess]:
+    with RedisProcess(data_dir=tmp_path / "redis") as server:
+        yield server
 
 
 @pytest.fixture
-def evidence(job_redis: RedisProcess) -> redis.Redis:
+def job_redis_url(job_redis_server: RedisProcess) -> str:
+    return job_redis_server.url
+
+
+@pytest.fixture
+def job_redis(settings, job_redis_server: RedisProcess, job_redis_url: str) -> RedisProcess:  # type: ignore[no-untyped-def]
+    """The test's own redis-server, with the job queue (``RQ_QUEUES``) pointed at it."""
+    settings.RQ_QUEUES = {
+        name: {**config, "URL": job_redis_url} for name, config in settings.RQ_QUEUES.items()
+    }
+    return job_redis_server
+
+
+@pytest.fixture
+def evidence(job_redis: RedisProcess, job_redis_url: str) -> redis.Redis:
     """A client on the test's Redis, where the sample jobs record what they did."""
-    return redis.Redis.from_url(job_redis.url, decode_responses=True)
+    return redis.Redis.from_url(job_redis_url, decode_responses=True)
 
 
 @pytest.fixture
-def job_process(job_redis: RedisProcess, tmp_path: Path) -> Iterator[Callable[..., JobProcess]]:
+def job_process(
+    job_redis: RedisProcess, job_redis_url: str, tmp_path: Path
+) -> Iterator[Callable[..., JobProcess]]:
     """``job_process(name, *manage_py_args)`` starts a command against the test's Redis."""
     started: list[JobProcess] = []
-    env = subprocess_env(job_redis.url, tmp_path)
+    env = subprocess_env(job_redis_url, tmp_path)
 
     def run(name: str, *command: str) -> JobProcess:
         process = start(name, command, env, tmp_path)
