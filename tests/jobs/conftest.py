@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.conf import settings as django_settings
 
 from tests.jobs.processes import JobProcess, start, subprocess_env
 from tools.redis_process import RedisProcess
@@ -67,9 +66,9 @@ def job_process(
 
 @pytest.fixture
 def worker(job_process: Callable[..., JobProcess]) -> Callable[[str], JobProcess]:
-    """``worker(name)`` starts ``manage.py rqworker --with-scheduler`` on every queue, as deployed."""
+    """``worker(name)`` starts ``manage.py jobs_worker``, as make run and compose do."""
 
     def run(name: str) -> JobProcess:
-        return job_process(name, "rqworker", "--with-scheduler", "--name", name, *django_settings.JOBS_QUEUES)
+        return job_process(name, "jobs_worker", "--name", name)
 
     return run
