@@ -1,9 +1,8 @@
-"""Fixtures for the job tests: a redis-server of the test's own, and worker/scheduler processes.
+"""Fixtures for the job tests: worker and scheduler processes on the test's own Redis.
 
-The queue's keys never touch the shared Redis: ``RQ_QUEUES`` point at a private server per test
-(RQ's key prefix is fixed per process, so a per-test prefix is not possible for it), and the
-processes a test starts get that server as ``REDIS_URL``. At teardown every process is stopped and
-its log is checked: a traceback the test did not expect fails the test.
+The queue sits on a redis-server of the test's own (``job_redis``, root conftest); the processes a
+test starts get that server as ``REDIS_URL``. At teardown every process is stopped and its log is
+checked: a traceback the test did not expect fails the test.
 """
 
 from __future__ import annotations
@@ -16,26 +15,6 @@ import redis
 
 from tests.jobs.processes import JobProcess, start, subprocess_env
 from tools.redis_process import RedisProcess
-
-
-@pytest.fixture
-def job_redis_server(tmp_path: Path) -> Iterator[RedisProcess]:
-    with RedisProcess(data_dir=tmp_path / "redis") as server:
-        yield server
-
-
-@pytest.fixture
-def job_redis_url(job_redis_server: RedisProcess) -> str:
-    return job_redis_server.url
-
-
-@pytest.fixture
-def job_redis(settings, job_redis_server: RedisProcess, job_redis_url: str) -> RedisProcess:  # type: ignore[no-untyped-def]
-    """The test's own redis-server, with the job queue (``RQ_QUEUES``) pointed at it."""
-    settings.RQ_QUEUES = {
-        name: {**config, "URL": job_redis_url} for name, config in settings.RQ_QUEUES.items()
-    }
-    return job_redis_server
 
 
 @pytest.fixture
