@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -35,18 +36,18 @@ class JobProcess:
         return self.log.read_text(errors="replace")
 
     def stop(self) -> None:
-        """SIGTERM (RQ's warm shut-down), SIGKILL when it takes too long."""
+        """SIGTERM (RQ's warm shut-down), SIGKILL when it takes too long; then nothing of it is left."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(timeout=STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        self.kill()
 
     def kill(self) -> None:
-        """SIGKILL: the process gets no chance to clean up or tell Redis."""
-        self.proc.kill()
+        """SIGKILL to the process and the children in its group (a worker's scheduler): none of them
+        gets a chance to clean up or tell Redis. A job's child process has a group of its own."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
 
     def unexpected_tracebacks(self) -> list[str]:
@@ -67,6 +68,7 @@ def start(name: str, command: Iterable[str], env: dict[str, str], logs: Path) ->
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, for kill()
         )
     return JobProcess(name=name, log=log, proc=proc)
 

@@ -54,6 +54,9 @@ def test_health_command_sees_the_worker_and_the_scheduler_on_this_host(
     scheduler = job_process("scheduler", "jobs_scheduler")
     wait_for(lambda: alive("worker"), "a live worker", [runner], 30)
     wait_for(lambda: alive("scheduler"), "a live scheduler", [scheduler], 30)
+    # RQ handles SIGTERM only once its loop runs (it signs up first); its first clean-up shows that.
+    wait_for(lambda: "cleaning registries" in runner.output(), "the worker's loop", [runner], 30)
     runner.stop()
     scheduler.stop()
-    assert not alive("worker") and not alive("scheduler")  # both signed off on the way out
+    assert not alive("worker"), runner.output()  # signed off on the way out
+    assert not alive("scheduler"), scheduler.output()

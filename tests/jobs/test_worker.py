@@ -89,7 +89,7 @@ def test_a_job_whose_worker_is_killed_mid_run_is_retried_by_another_worker(
     assert job.id in StartedJobRegistry(queue=jobs.get_queue())
     (announced,) = evidence.lrange(KEY, 0, -1)
     horse = int(announced.removeprefix("started "))
-    # The worker and the child running the job die at once, as when the host or container dies.
+    # The worker, its scheduler and the child running the job die at once, as with the container.
     first.kill()
     os.kill(horse, signal.SIGKILL)
 
