@@ -47,9 +47,12 @@ test: install
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+## Style, layer contracts (import-linter) and types (mypy on core/ and accounts/).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 fmt: install
 	$(BIN)/ruff check --fix .

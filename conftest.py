@@ -20,7 +20,10 @@ from django.conf import settings as django_settings
 from core.redis.breaker import BreakerConnection, reset_all_breakers
 from tests.factories import make_user, signed_in
 from tests.redis_support import point_roles_at
+from tests.server_logs import checked_redis
 from tools.redis_process import RedisProcess
+
+HEALTH_CHECK_PING = b"*1\r\n$4\r\nPING\r\n"
 
 
 @pytest.fixture(autouse=True)
@@ -63,15 +66,14 @@ def _delete_prefixed_keys(prefix: str) -> None:
 @pytest.fixture
 def private_redis_roles(settings, tmp_path: Path) -> Iterator[RedisProcess]:  # type: ignore[no-untyped-def]
     """Cache and state on a redis-server of this test's own, so command counts are exact."""
-    server = RedisProcess(data_dir=tmp_path / "redis").start()
-    point_roles_at(settings, server.url)
-    yield server
-    server.stop()
+    with checked_redis(RedisProcess(data_dir=tmp_path / "redis")) as server:
+        point_roles_at(settings, server.url)
+        yield server
 
 
 @pytest.fixture
 def job_redis_server(tmp_path: Path) -> Iterator[RedisProcess]:
-    with RedisProcess(data_dir=tmp_path / "redis") as server:
+    with checked_redis(RedisProcess(data_dir=tmp_path / "redis")) as server:
         yield server
 
 
@@ -95,13 +97,20 @@ def job_redis(settings, job_redis_server: RedisProcess, job_redis_url: str) -> R
 
 @pytest.fixture
 def round_trips(monkeypatch: pytest.MonkeyPatch) -> Callable[[], Any]:
-    """``with round_trips() as sent:`` collects every packet written to Redis (one per round trip)."""
+    """``with round_trips() as sent:`` collects every packet written to Redis (one per round trip).
+
+    The pool's own health-check PING (sent before a command on a connection idle for longer than
+    REDIS_HEALTH_CHECK_INTERVAL, the only PING redis-py sends with ``check_health=False``) is not the
+    code under test's round trip and is left out.
+    """
     collectors: list[list[bytes]] = []
     original = BreakerConnection.send_packed_command
 
     def counting(self: BreakerConnection, command: Any, check_health: bool = True) -> None:
-        for sent in collectors:
-            sent.append(command if isinstance(command, bytes) else b"".join(command))
+        packet = command if isinstance(command, bytes) else b"".join(command)
+        if check_health or packet != HEALTH_CHECK_PING:
+            for sent in collectors:
+                sent.append(packet)
         original(self, command, check_health)
 
     monkeypatch.setattr(BreakerConnection, "send_packed_command", counting)

@@ -1,4 +1,4 @@
-"""Admin pages for users, site settings and sessions."""
+"""Admin pages for users (with the platform's rate-limit actions), site settings and sessions."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from accounts import services
 from accounts.models import Session, SiteSettings, User
+from core.ratelimit.admin import reset_rate_limits, show_rate_limits
 
 
 @admin.register(User)
@@ -18,6 +19,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("role", "is_active", "is_staff")
     search_fields = ("username", "email", "full_name")
     ordering = ("username",)
+    actions = (show_rate_limits, reset_rate_limits)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Profile", {"fields": ("full_name", "email", "bio", "timezone")}),

@@ -1,4 +1,4 @@
-"""App config for accounts; connects the session and profile signal handlers."""
+"""App config for accounts: registers the profile cache family and connects the signal handlers."""
 
 from django.apps import AppConfig
 
@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import signals  # noqa: F401  (connects the receivers)
+        from accounts.caches import PROFILE
+        from core.redis.families import register
+
+        register(PROFILE)

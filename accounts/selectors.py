@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.cache import caches
 
+from accounts.caches import PROFILE
 from accounts.sessions import index
 from accounts.sessions.metadata import META_KEY, parse_time
-from core.redis import keys, ttl
 
 PROFILE_FIELDS = ("id", "username", "email", "full_name", "role", "bio", "timezone", "date_joined")
 
@@ -21,19 +20,11 @@ def any_user_exists() -> bool:
 
 def get_profile(user_id: int) -> dict[str, Any] | None:
     """The user's profile as a plain dict, cached 15 minutes (never secrets: no password, no 2FA)."""
-    cache = caches["default"]
-    key = keys.user_profile_cache_key(user_id)
-    profile = cache.get(key)
-    if profile is None:
-        profile = get_user_model().objects.filter(pk=user_id).values(*PROFILE_FIELDS).first()
-        if profile is None:
-            return None
-        cache.set(key, profile, ttl.USER_PROFILE)
-    return profile  # type: ignore[no-any-return]
 
+    def load() -> dict[str, Any]:
+        return get_user_model().objects.filter(pk=user_id).values(*PROFILE_FIELDS).first() or {}
 
-def forget_profile(user_id: int) -> None:
-    caches["default"].delete(keys.user_profile_cache_key(user_id))
+    return PROFILE.get_or_compute(load, user_id=user_id).value or None
 
 
 @dataclass(frozen=True)

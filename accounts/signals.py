@@ -18,7 +18,8 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from accounts import services
-from accounts.selectors import PROFILE_FIELDS, forget_profile
+from accounts.caches import PROFILE
+from accounts.selectors import PROFILE_FIELDS
 from accounts.sessions.metadata import SNAPSHOT_FIELDS
 
 User = get_user_model()
@@ -55,7 +56,7 @@ def _sync_user_state(sender: Any, instance: Any, created: bool, **kwargs: Any) -
     changed = {name for name, value in old.items() if getattr(instance, name) != value}
     if not changed:
         return
-    forget_profile(instance.pk)
+    PROFILE.invalidate(instance.pk)
     if "password" in changed or not instance.is_active:
         reason = "password_changed" if "password" in changed else "deactivated"
         services.revoke_other_sessions(instance.pk, keep_key=None, reason=reason)

@@ -1,7 +1,8 @@
 """The home dashboard: counts and recent items per content type, cached per user.
 
-The aggregates are one cached value under the user's ``dashboard`` generation, which every content
-write bumps (``content.services``), so a warm home page costs one Redis round trip and no query.
+The aggregates are one cached value in the user's ``dashboard`` family (``analytics.caches``), which
+every content write invalidates (``analytics.receivers``), so a warm home page costs one Redis round
+trip and no query.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from analytics.caches import DASHBOARD
 from content.models import Bookmark, Note, StoredFile, Task
-from core.redis import caching, keys, ttl
-from core.redis.generational import Cached, get_or_compute
+from core.redis.cache_aside import Cached
 
 RECENT = 5
 HOME_RANGE = "home"
@@ -60,14 +61,8 @@ def compute_home(user_id: int, today: dt.date) -> dict[str, Any]:
 def home_dashboard(user_id: int) -> Cached[dict[str, Any]]:
     """The cached dashboard; recomputed after any content write or when the day changes."""
     today = timezone.localdate()
-    result = get_or_compute(
-        caching.DASHBOARD,
-        user_id,
-        lambda generation: keys.dashboard_cache_key(user_id, HOME_RANGE, generation),
-        lambda: compute_home(user_id, today),
-        ttl.DASHBOARD,
-    )
+    result = DASHBOARD.get_or_compute(lambda: compute_home(user_id, today), HOME_RANGE, user_id=user_id)
     if result.value["today"] != today:  # overdue counts are per day
-        caching.bump_generation(caching.DASHBOARD, user_id)
+        DASHBOARD.invalidate(user_id)
         return home_dashboard(user_id)
     return result

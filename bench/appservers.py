@@ -96,6 +96,8 @@ class AppCluster:
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="tk-cluster-")))
     ports: list[int] = field(default_factory=list)
     _procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    # Each server's log (name -> text) as it was after stop(), which removes the work directory.
+    final_logs: dict[str, str] = field(default_factory=dict)
 
     @property
     def database(self) -> Path:
@@ -111,6 +113,10 @@ class AppCluster:
     def ws_url(self, index: int, path: str) -> str:
         return f"ws://127.0.0.1:{self.ports[index]}{path}"
 
+    def log_path(self, index: int) -> Path:
+        """Where instance ``index`` writes its output (stdout and stderr)."""
+        return self.workdir / f"daphne-{index}.log"
+
     def start(self) -> AppCluster:
         if self.template is not None:
             shutil.copyfile(self.template, self.database)
@@ -119,8 +125,7 @@ class AppCluster:
         try:
             for index in range(self.instances):
                 port = free_port()
-                log = self.workdir / f"daphne-{index}.log"
-                with log.open("wb") as out:
+                with self.log_path(index).open("wb") as out:
                     proc = subprocess.Popen(
                         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
                          "trackeep.asgi:application"],
@@ -132,7 +137,7 @@ class AppCluster:
                 self._procs.append(proc)
                 self.ports.append(port)
             for index, proc in enumerate(self._procs):
-                _wait_for_http(self.url(index, "/healthz"), proc, self.workdir / f"daphne-{index}.log")
+                _wait_for_http(self.url(index, "/healthz"), proc, self.log_path(index))
         except BaseException:
             self.stop()
             raise
@@ -164,6 +169,9 @@ class AppCluster:
                 proc.kill()
                 proc.wait()
         self._procs.clear()
+        self.final_logs = {
+            log.name: log.read_text(errors="replace") for log in sorted(self.workdir.glob("*.log"))
+        }
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def __enter__(self) -> AppCluster:

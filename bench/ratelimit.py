@@ -2,15 +2,17 @@
 
 Run ``python -m bench.ratelimit`` (settings from the environment; Redis at ``REDIS_URL``). Latency is
 the middleware's own time around a view that does nothing, over many client addresses so budgets are
-realistic and nothing is denied, for each shipped algorithm, two policies at once, the in-process
-limiter and an exempt path. Memory is ``MEMORY USAGE`` of one identity's key with its budget fully
-spent under each shipped policy (the worst case: a sliding log holds one member per request). Keys
-live under a private prefix and are deleted at the end.
+realistic and nothing is denied, for each algorithm, two policies at once, the in-process limiter
+and an exempt path; those keys live under a private prefix and are deleted at the end. Memory is
+``MEMORY USAGE`` summed over one identity's keys with its budget fully spent under each shipped
+policy (the worst case: a sliding log holds one member per request), measured on a redis-server of
+its own under the shipped key prefix, since key names are part of the size.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import statistics
 import time
@@ -27,15 +29,19 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 
 from core.ratelimit import identity, policies  # noqa: E402
 from core.ratelimit.backends import redis_limiter  # noqa: E402
 from core.ratelimit.base import Check  # noqa: E402
 from core.ratelimit.middleware import RateLimitMiddleware  # noqa: E402
 from core.redis import keys  # noqa: E402
+from core.redis.breaker import reset_all_breakers  # noqa: E402
 from core.redis.client import get_client  # noqa: E402
+from tools.redis_process import RedisProcess  # noqa: E402
 
 CLIENTS = 200  # distinct addresses, so each budget holds a realistic number of entries
+SHIPPED_PREFIX = "tk"  # REDIS_KEY_PREFIX's default
 
 
 def _ok(request: HttpRequest) -> HttpResponse:
@@ -77,19 +83,29 @@ def added_latency(path: str, requests: int) -> tuple[float, float, float]:
     return tuple(value - base for value in _percentiles(samples))  # type: ignore[return-value]
 
 
-def memory_per_identity(identities: int) -> list[tuple[str, str, int, float]]:
-    """(policy, algorithm, entries, bytes per identity) with every budget spent."""
-    client = get_client("state")
+def _state_role_at(url: str) -> dict[str, Any]:
+    caches = copy.deepcopy(settings.CACHES)
+    caches["state"]["LOCATION"] = url
+    return caches
+
+
+def memory_per_identity(identities: int) -> list[tuple[str, str, float, float]]:
+    """(policy, algorithm, keys, bytes) per identity with every budget spent, on a private server."""
     rows = []
-    for policy in policies.all_policies():
-        checks = [Check(policy, identity.ip(f"10.9.{n // 250}.{n % 250}")) for n in range(identities)]
-        for _ in range(policy.limit):
-            redis_limiter.hit(checks)
-        sizes = [
-            client.memory_usage(keys.rate_limit(policy.name, check.identity, policy.key_part), samples=0) or 0
-            for check in checks
-        ]
-        rows.append((policy.name, policy.algorithm, policy.limit, statistics.mean(sizes)))
+    with (
+        RedisProcess() as server,
+        override_settings(CACHES=_state_role_at(server.url), REDIS_KEY_PREFIX=SHIPPED_PREFIX),
+    ):
+        reset_all_breakers()
+        client = get_client("state")
+        for policy in policies.all_policies():
+            checks = [Check(policy, identity.ip(f"10.9.{n // 250}.{n % 250}")) for n in range(identities)]
+            for _ in range(policy.limit):
+                redis_limiter.hit(checks)
+            found = list(client.scan_iter(match=keys.rate_limit_pattern(policy.name), count=1000))
+            size = sum(client.memory_usage(key, samples=0) or 0 for key in found)
+            rows.append((policy.name, policy.algorithm, len(found) / identities, size / identities))
+    reset_all_breakers()
     return rows
 
 
@@ -119,8 +135,14 @@ def main() -> None:
     print(f"Redis {server['redis_version']} at {settings.REDIS_ROLES['state'].url}")
     print(f"{args.requests} requests per scenario over {CLIENTS} client addresses")
     print("\nMicroseconds the middleware adds per request")
+    counter = {"algorithm": "sliding_window_counter"}
     scenarios: list[tuple[str, Callable[[], None], str]] = [
-        ("sliding window (general)", lambda: _use([_row("general", fallback=True)]), "/page/"),
+        (
+            "sliding-window counter (general)",
+            lambda: _use([_row("general", fallback=True, **counter)]),
+            "/p/",
+        ),
+        ("sliding-window log (uploads)", lambda: _use([_row("uploads", paths=["/"])]), "/u/"),
         (
             "fixed window (search)",
             lambda: _use([_row("search", algorithm="fixed_window", paths=["/"])]),
@@ -129,11 +151,17 @@ def main() -> None:
         ("token bucket (expensive)", lambda: _use([_row("x", algorithm="token_bucket", paths=["/"])]), "/x/"),
         (
             "two policies, one round trip",
-            lambda: _use([_row("a", paths=["/"]), _row("b", algorithm="fixed_window", paths=["/"])]),
+            lambda: _use(
+                [_row("a", paths=["/"], **counter), _row("b", algorithm="fixed_window", paths=["/"])]
+            ),
             "/ab/",
         ),
-        ("in-process limiter (no Redis)", lambda: _use([_row("general", fallback=True)], False), "/page/"),
-        ("exempt path (/healthz)", lambda: _use([_row("general", fallback=True)]), "/healthz"),
+        (
+            "in-process limiter (no Redis)",
+            lambda: _use([_row("general", fallback=True, **counter)], False),
+            "/p/",
+        ),
+        ("exempt path (/healthz)", lambda: _use([_row("general", fallback=True, **counter)]), "/healthz"),
     ]
     print(f"{'scenario':<32} {'p50':>8} {'p95':>8} {'p99':>8}")
     try:
@@ -143,10 +171,9 @@ def main() -> None:
             print(f"{label:<32} {p50:>8.0f} {p95:>8.0f} {p99:>8.0f}")
         _use(shipped)
         print(f"\nRedis memory per active identity, budget fully spent ({args.identities} identities each)")
-        print(f"{'policy':<16} {'algorithm':<16} {'entries':>8} {'bytes':>8}")
-        for name, algorithm, entries, size in memory_per_identity(args.identities):
-            shown = entries if algorithm == "sliding_window" else 1
-            print(f"{name:<16} {algorithm:<16} {shown:>8} {size:>8.0f}")
+        print(f"{'policy':<16} {'algorithm':<24} {'keys':>5} {'bytes':>6}")
+        for name, algorithm, key_count, size in memory_per_identity(args.identities):
+            print(f"{name:<16} {algorithm:<24} {key_count:>5.0f} {size:>6.0f}")
     finally:
         _cleanup(prefix)
 

@@ -213,14 +213,14 @@ def _counting() -> Iterator[dict[str, int]]:
 def _measure(plan: list[tuple[str, int, Any]]) -> dict[str, Any]:
     """Cold then warm latency (ms) of every planned search, then queries and round trips per search
     (counted in a separate pass: recording queries slows them down)."""
-    from core.redis import caching
     from search import selectors
+    from search.caches import SEARCH
 
     cold: list[float] = []
     warm: list[float] = []
     by_label: dict[str, list[float]] = defaultdict(list)
     for label, user_id, params in plan:
-        caching.bump_generation(caching.SEARCH, user_id)
+        SEARCH.invalidate(user_id)
         started = time.perf_counter()
         result = selectors.search(user_id, params)
         elapsed = (time.perf_counter() - started) * 1000
@@ -236,7 +236,7 @@ def _measure(plan: list[tuple[str, int, Any]]) -> dict[str, Any]:
     counted = {"cold": {"queries": 0, "redis": 0}, "warm": {"queries": 0, "redis": 0}}
     sample = plan[:COUNTED_SEARCHES]
     for _label, user_id, params in sample:
-        caching.bump_generation(caching.SEARCH, user_id)
+        SEARCH.invalidate(user_id)
         for phase in ("cold", "warm"):
             with _counting() as counts:
                 selectors.search(user_id, params)

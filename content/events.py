@@ -1,23 +1,37 @@
 """The content app's domain event, for other apps (search index, dashboard, activity feed).
 
-``content_changed`` is sent by ``content.services`` once per operation and kind, after the
-transaction commits (never for a rolled-back write) and before the owner's ``search`` and
-``dashboard`` cache generations are bumped, so receivers that update derived data (the search index)
-need not bump them again. Keyword arguments:
+``content_changed`` is sent by ``content.services`` once per operation, after the transaction
+commits (never for a rolled-back write). Receivers that keep derived data (the search index) and
+cached families (search results, dashboards) act on it; content itself knows none of them.
+Keyword arguments:
 
 - ``user_id`` (int): the owner of the changed items;
-- ``kind`` (str): one of ``KINDS``;
-- ``ids`` (list[int]): primary keys of the items (for ``deleted``, rows that no longer exist);
-- ``action`` (str): ``created``, ``updated`` or ``deleted``.
+- ``changes`` (tuple[Change, ...]): what changed, one ``Change(kind, ids, action)`` per kind and
+  action touched; ``kind`` is one of ``KINDS``, ``ids`` the primary keys (for ``deleted``, rows that
+  no longer exist), ``action`` one of ``ACTIONS``.
 
-The sender is the item's model class. Bulk operations (imports, bulk delete, tag merges) send one
-event per kind with every id, not one per row. Receivers run through ``send_robust``: an exception
-in one is logged and does not affect the write or the other receivers.
+Bulk operations (imports, bulk delete, tag merges) send one event with every id, not one per row,
+so a receiver that invalidates a cache does it once per operation. Receivers run through
+``send_robust``: an exception in one is logged and does not affect the write or the other receivers.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.dispatch import Signal
 
 KINDS = ("bookmark", "task", "note", "file", "tag", "share_link")
 ACTIONS = ("created", "updated", "deleted")
+
+
+@dataclass(frozen=True)
+class Change:
+    """Items of one kind that one operation created, updated or deleted."""
+
+    kind: str
+    ids: tuple[int, ...]
+    action: str
+
 
 content_changed = Signal()

@@ -1,10 +1,11 @@
 """Every write to content goes through here: create, update, delete, toggles, tags, files, imports.
 
 Each operation runs in one transaction and ends with ``_changed``: after the commit, it sends
-``content.events.content_changed`` once per kind touched, then bumps the owner's ``search`` and
-``dashboard`` cache generations exactly once (one INCR each, however many rows changed). A
-rolled-back write announces and bumps nothing. Bulk operations (imports, bulk delete, tag merges)
-follow the same rule, so a 5,000-bookmark import costs two INCRs, not 10,000.
+``content.events.content_changed`` once for the whole operation, listing every kind and action it
+touched. Apps that cache what content holds (search results, dashboards) invalidate their own
+families in their receivers, once per event however many rows changed; a rolled-back write announces
+nothing. Bulk operations (imports, bulk delete, tag merges) follow the same rule, so a
+5,000-bookmark import costs one INCR per family, not 10,000.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +27,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from content import metadata, tagnames
-from content.events import content_changed
+from content.events import Change, content_changed
 from content.importers.archive import Archive
 from content.importers.netscape import NetscapeEntry
 from content.importers.result import ImportResult
@@ -36,7 +36,6 @@ from content.rendering import render_markdown
 from content.selectors import MODELS, TAG_RELATIONS, would_cycle
 from content.sniff import SNIFF_BYTES, TypeMismatch, check_claim, sniff
 from content.uploads import UploadRejected, check_upload, clean_file_name, upload_path
-from core.redis import caching
 
 logger = logging.getLogger(__name__)
 
@@ -44,34 +43,17 @@ CREATED, UPDATED, DELETED = "created", "updated", "deleted"
 BATCH_SIZE = 500
 
 
-@dataclass(frozen=True)
-class Change:
-    kind: str
-    ids: tuple[int, ...]
-    action: str
-
-
 def _changed(owner_id: int, *changes: Change) -> None:
-    """After commit: one event per (kind, action), then one generation bump per family.
-
-    Events go first so that receivers keeping derived data (the search index) have finished before
-    the caches built on it are invalidated: a search that starts after the bump reads the new index.
-    """
+    """After commit: one ``content_changed`` event for the whole operation (nothing if rolled back)."""
     changes = tuple(change for change in changes if change.ids)
     if not changes:
         return
 
     def publish() -> None:
-        for change in changes:
-            sender = ShareLink if change.kind == "share_link" else MODELS[change.kind]
-            results = content_changed.send_robust(
-                sender=sender, user_id=owner_id, kind=change.kind, ids=list(change.ids), action=change.action
-            )
-            for receiver, result in results:
-                if isinstance(result, Exception):
-                    logger.error("content_changed receiver %r failed", receiver, exc_info=result)
-        for family in (caching.SEARCH, caching.DASHBOARD):
-            caching.bump_generation(family, owner_id)
+        results = content_changed.send_robust(sender=Change, user_id=owner_id, changes=changes)
+        for receiver, result in results:
+            if isinstance(result, Exception):
+                logger.error("content_changed receiver %r failed", receiver, exc_info=result)
 
     transaction.on_commit(publish)
 

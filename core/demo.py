@@ -29,7 +29,7 @@ from django.core.management import call_command, get_commands
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
-from core.redis import caching
+from core.redis import families
 
 DEMO_EMAIL_DOMAIN = "demo.invalid"  # RFC 2606: a domain that can never receive mail
 DEMO_USERNAME_PREFIX = "demo"
@@ -223,11 +223,12 @@ def seed(
 
 
 def finish(user_ids: list[int]) -> bool:
-    """What the bypassed services would have done: invalidate each user's cached search results and
-    dashboards, and rebuild the search index if the search app has its command. True if rebuilt."""
+    """What the bypassed services would have done: invalidate each user's cached families, and
+    rebuild the search index if the search app has its command. True if rebuilt."""
+    per_user = [family for family in families.families() if family.per_user]
     for user_id in user_ids:
-        for family in caching.GENERATION_FAMILIES:
-            caching.bump_generation(family, user_id)
+        for family in per_user:
+            family.invalidate(user_id)
     if SEARCH_REINDEX_COMMAND not in get_commands():
         return False
     call_command(SEARCH_REINDEX_COMMAND, user=user_ids, verbosity=0)

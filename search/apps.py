@@ -1,4 +1,4 @@
-"""App config for search: connects the index to content's change events."""
+"""App config for search: registers its cache family and connects the index to content's events."""
 
 from django.apps import AppConfig
 
@@ -9,6 +9,9 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from content.events import content_changed
+        from core.redis.families import register
+        from search.caches import SEARCH
         from search.receivers import on_content_changed
 
+        register(SEARCH)
         content_changed.connect(on_content_changed, dispatch_uid="search.index")

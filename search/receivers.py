@@ -1,25 +1,23 @@
-"""Keeps the search index in step with ``content.events.content_changed``.
-
-Content sends the event after its commit and bumps the owner's ``search`` generation only after
-every receiver has returned, so the index is already updated when cached results are invalidated:
-a search that starts after the bump reads the new index, and each write costs exactly one bump.
-"""
+"""Keeps the search index in step with ``content.events.content_changed``, then invalidates the
+owner's cached results once: a search that starts after the bump reads the new index."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from content.events import Change
 from search import indexing
+from search.caches import SEARCH
 from search.models import KINDS
 
 TAG = "tag"
 CREATED = "created"
 
 
-def on_content_changed(
-    sender: Any, *, user_id: int, kind: str, ids: list[int], action: str, **kwargs: Any
-) -> None:
-    if kind in KINDS:
-        indexing.sync(kind, ids)
-    elif kind == TAG and action != CREATED:  # a new tag is on no item yet
-        indexing.reindex_tagged(user_id, ids)
+def on_content_changed(sender: Any, *, user_id: int, changes: tuple[Change, ...], **kwargs: Any) -> None:
+    for change in changes:
+        if change.kind in KINDS:
+            indexing.sync(change.kind, list(change.ids))
+        elif change.kind == TAG and change.action != CREATED:  # a new tag is on no item yet
+            indexing.reindex_tagged(user_id, list(change.ids))
+    SEARCH.invalidate(user_id)

@@ -1,9 +1,9 @@
 """Cached reads: search results and saved searches.
 
-A search result (one page of hits, the per-kind counts, the total) is plain data cached for
-``ttl.SEARCH_RESULTS`` under ``search:{u:<uid>}:g<generation>:<digest of the parameters>``. A
-repeated search is one Redis round trip and no query (core.redis.generational); any write to the
-user's content bumps the generation, so the next search recomputes. The user id is part of both the
+A search result (one page of hits, the per-kind counts, the total) is plain data cached in the
+``search`` family (``search.caches``) under the digest of its parameters. A repeated search is one
+Redis round trip and no query (core.redis.cache_aside); any write to the user's content bumps the
+family, so the next search recomputes. The user id is part of both the
 key and every query, so nobody is ever served another user's results.
 """
 
@@ -13,10 +13,11 @@ import time
 from typing import Any
 
 from django.db.models.functions import Lower
+from django.http import QueryDict
 from django.urls import reverse
 
-from core.redis import caching, generational, keys, ttl
 from search.backends import get_backend
+from search.caches import SEARCH
 from search.models import SavedSearch
 from search.query import SearchParams
 
@@ -25,13 +26,7 @@ def search(user_id: int, params: SearchParams) -> dict[str, Any]:
     """``user_id``'s results for ``params``, plus ``took_ms`` (this call) and ``cached``."""
     started = time.perf_counter()
     digest = params.digest()
-    found = generational.get_or_compute(
-        caching.SEARCH,
-        user_id,
-        lambda generation: keys.search_cache_key(user_id, generation, digest),
-        lambda: _compute(user_id, params),
-        ttl.SEARCH_RESULTS,
-    )
+    found = SEARCH.get_or_compute(lambda: _compute(user_id, params), digest, user_id=user_id)
     return {**found.value, "cached": found.hit, "took_ms": round((time.perf_counter() - started) * 1000, 2)}
 
 
@@ -49,3 +44,13 @@ def saved_searches(user_id: int) -> list[SavedSearch]:
 
 def saved_search_count(user_id: int) -> int:
     return SavedSearch.objects.filter(owner_id=user_id).count()
+
+
+def warm_saved_searches(user_id: int) -> None:
+    """Cache the results of each of the user's saved searches (``manage.py cache_warm``)."""
+    from search.forms import SearchForm, querystring  # forms import the query module these reads share
+
+    for saved in saved_searches(user_id):
+        form = SearchForm(QueryDict(querystring(saved.params)))
+        if form.is_valid():
+            search(user_id, form.params())

@@ -19,6 +19,7 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
+from accounts.caches import PROFILE
 from accounts.models import SiteSettings
 from accounts.sessions.metadata import META_KEY
 from core.redis import keys
@@ -134,19 +135,23 @@ def test_admin_login_goes_through_the_throttled_login() -> None:
     assert response["Location"].startswith(reverse("account_login"))
 
 
+def profile_key(user_id: int) -> str:
+    return keys.family_entry_cache_key("profile", user_id, PROFILE.generation(user_id), ())
+
+
 def test_cached_profile_holds_no_secrets_and_is_invalidated_on_update() -> None:
     user = make_user(full_name="Ada Lovelace")
     client = Client()
     post_login(client, user.username)
     assert b"Ada Lovelace" in client.get(reverse("accounts:profile")).content
-    cached = caches["default"].get(keys.user_profile_cache_key(user.pk))
+    cached = caches["default"].get(profile_key(user.pk))
     assert cached["full_name"] == "Ada Lovelace"
     assert not {"password", "secret", "totp"} & {k.lower() for k in cached}
     client.post(
         reverse("accounts:profile_edit"),
         {"full_name": "Ada King", "username": user.username, "bio": "", "timezone": "Europe/London"},
     )
-    assert caches["default"].get(keys.user_profile_cache_key(user.pk)) is None
+    assert caches["default"].get(profile_key(user.pk)) is None  # a new generation: the old entry is gone
     page = client.get(reverse("accounts:profile")).content
     assert b"Ada King" in page and b"Europe/London" in page
 

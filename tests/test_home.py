@@ -63,13 +63,13 @@ def test_warm_home_page_needs_no_query_and_three_redis_round_trips(
         )
 
     # Round trips: the session GET; the rate-limit EVALSHA with the bell's HGETALL riding along; the
-    # dashboard EVALSHA. (INFO counts commands run inside scripts too: the dashboard script GETs its
-    # counter and entry.)
+    # dashboard EVALSHA. (INFO counts commands run inside scripts too: the rate-limit script GETs and
+    # SETs its state, the dashboard script GETs its counter and entry.)
     assert len(sent) == 3
     assert calls("evalsha") == 2
     assert calls("hgetall") == 1  # prefetched in the rate-limit pipeline: no round trip of its own
-    assert calls("get") == 1 + 2
-    assert calls("set") == 0
+    assert calls("get") == 1 + 1 + 2
+    assert calls("set") == 1  # the rate limit counting the request; the page writes nothing
 
 
 def test_pages_work_with_no_cache_at_all(settings: Any) -> None:
@@ -86,3 +86,36 @@ def test_pages_work_with_no_cache_at_all(settings: Any) -> None:
     found = client.get("/search/api/", {"q": "uncached"}).json()
     assert [hit["title"] for hit in found["hits"]] == ["Uncached note"] and not found["cached"]
     assert not client.get("/search/api/", {"q": "uncached"}).json()["cached"]
+
+
+def test_two_concurrent_cold_dashboards_compute_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    from analytics import selectors
+
+    user = make_user()
+    services.create_task(user, title="Counted once")
+    real = selectors.compute_home
+    computed: list[int] = []
+
+    def slow_compute(user_id: int, today: dt.date) -> dict[str, Any]:
+        computed.append(user_id)
+        time.sleep(0.3)  # long enough for the second request to arrive while this one computes
+        return real(user_id, today)
+
+    monkeypatch.setattr(selectors, "compute_home", slow_compute)
+    barrier = threading.Barrier(2)
+    pages: list[int] = []
+
+    def cold_request() -> None:
+        barrier.wait()
+        pages.append(selectors.home_dashboard(user.pk).value["tasks"]["total"])
+
+    threads = [threading.Thread(target=cold_request) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert computed == [user.pk]
+    assert pages == [1, 1]

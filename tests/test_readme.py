@@ -7,7 +7,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILES = [ROOT / "trackeep" / "settings.py", ROOT / "trackeep" / "redis_config.py"]
-ENV_READ = re.compile(r'env\.(?:str|bool|int|float|list|json|db|email_url)\(\s*f?"([A-Z_{}().a-z]+)"')
+ENV_READ = re.compile(
+    r'(?:env\.(?:str|bool|int|float|list|json|db|email_url)\(|_duration\(env,)\s*f?"([A-Z_{}().a-z]+)"'
+)
 
 
 def variables_read() -> set[str]:

@@ -58,10 +58,16 @@ class RedisProcess:
     detached: bool = False
     _proc: subprocess.Popen[bytes] | None = None
     _tmp: tempfile.TemporaryDirectory[str] | None = None
+    # The server's log as it was when it last stopped (kept after a temporary data dir is removed).
+    final_log: str = field(default="", init=False)
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def log_path(self) -> Path | None:
+        return self.data_dir / "redis.log" if self.data_dir else None
 
     def start(self) -> RedisProcess:
         if self.data_dir is None:
@@ -90,7 +96,7 @@ class RedisProcess:
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self._proc is not None and self._proc.poll() is not None:
-                log = self.data_dir / "redis.log" if self.data_dir else None
+                log = self.log_path
                 detail = log.read_text()[-2000:] if log and log.exists() else ""
                 raise RuntimeError(f"redis-server exited early:\n{detail}")
             try:
@@ -113,6 +119,9 @@ class RedisProcess:
                 self._proc.kill()
                 self._proc.wait()
         self._proc = None
+        log = self.log_path
+        if log is not None and log.exists():
+            self.final_log = log.read_text(errors="replace")
 
     def stop(self) -> None:
         """Stop the server; a temporary data directory is removed, a given ``data_dir`` is kept."""

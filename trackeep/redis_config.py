@@ -8,6 +8,16 @@ discovery: each role asks for the master named by ``REDIS_<ROLE>_SENTINEL_MASTER
 ``REDIS_SENTINEL_MASTER`` (so cache and state can stay separate instances), keeping the role URL's
 credentials and DB number. The job queue (django-rq) gets its own connection settings on a role.
 Kept free of Django imports so settings can use it.
+
+Pools (seed section 5.3): a request that finds all ``REDIS_POOL_SIZE`` connections busy waits up to
+``REDIS_POOL_TIMEOUT`` for one; idle connections are PINGed before use after
+``REDIS_HEALTH_CHECK_INTERVAL``; a connection older than ``REDIS_MAX_CONN_AGE`` is replaced.
+
+The channel layer's connections spend most of their life inside channels-redis's blocking
+``BZPOPMIN`` (``RedisChannelLayer.brpop_timeout`` seconds, again and again, while a socket is idle),
+so their socket timeout is that wait plus the normal read timeout. A socket timeout at or below the
+wait (redis-py 8's default is 5 s, the same as the wait) aborts a healthy idle receive and kills
+every WebSocket consumer every few seconds.
 """
 
 from __future__ import annotations
@@ -17,18 +27,27 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 import environ
+from channels_redis.core import RedisChannelLayer
 
 ROLES = ("cache", "state", "channels")
-_DURATION = re.compile(r"^\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m)?\s*$")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, None: 1.0}
+_DURATION = re.compile(r"^\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m|h)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
 
 
 def parse_duration(text: str) -> float:
-    """Parse ``"500ms"``, ``"3s"``, ``"1m"`` or a bare number of seconds into seconds."""
+    """Parse ``"500ms"``, ``"3s"``, ``"1m"``, ``"1h"`` or a bare number of seconds into seconds."""
     match = _DURATION.match(text)
     if not match:
-        raise ValueError(f"not a duration: {text!r} (use e.g. 500ms, 3s or 1.5)")
+        raise ValueError(f"not a duration: {text!r} (use e.g. 500ms, 3s, 1m or 1.5)")
     return float(match["value"]) * _UNIT_SECONDS[match["unit"]]
+
+
+def _duration(env: environ.Env, name: str, default: str) -> float:
+    """The duration in environment variable ``name``; the variable is named in the error."""
+    try:
+        return parse_duration(env.str(name, default=default))
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -40,6 +59,9 @@ class RedisRole:
     pool_size: int
     connect_timeout: float
     read_timeout: float
+    pool_timeout: float = 5.0  # wait for a free connection before ConnectionError
+    health_check_interval: float = 30.0  # PING a connection idle longer than this before use; 0: off
+    max_connection_age: float = 3600.0  # replace older connections when returned; 0: never
     sentinels: tuple[tuple[str, int], ...] = ()
     sentinel_master: str = ""
 
@@ -70,15 +92,20 @@ def role_settings(env: environ.Env, role: str) -> RedisRole:
     url = env.str(f"REDIS_{role.upper()}_URL", default="") or env.str("REDIS_URL", default="")
     # Read and write timeouts are one socket timeout in redis-py; the longer of the two applies.
     read_timeout = max(
-        parse_duration(env.str("REDIS_READ_TIMEOUT", default="1s")),
-        parse_duration(env.str("REDIS_WRITE_TIMEOUT", default="1s")),
+        _duration(env, "REDIS_READ_TIMEOUT", "1s"), _duration(env, "REDIS_WRITE_TIMEOUT", "1s")
     )
+    pool_size = env.int("REDIS_POOL_SIZE", default=20)
+    if pool_size < 1:
+        raise ValueError(f"REDIS_POOL_SIZE must be at least 1, not {pool_size}")
     return RedisRole(
         name=role,
         url=url or _assembled_url(env),
-        pool_size=env.int("REDIS_POOL_SIZE", default=20),
-        connect_timeout=parse_duration(env.str("REDIS_DIAL_TIMEOUT", default="1s")),
+        pool_size=pool_size,
+        connect_timeout=_duration(env, "REDIS_DIAL_TIMEOUT", "1s"),
         read_timeout=read_timeout,
+        pool_timeout=_duration(env, "REDIS_POOL_TIMEOUT", "5s"),
+        health_check_interval=_duration(env, "REDIS_HEALTH_CHECK_INTERVAL", "30s"),
+        max_connection_age=_duration(env, "REDIS_MAX_CONN_AGE", "1h"),
         sentinels=_sentinels(env),
         sentinel_master=env.str(f"REDIS_{role.upper()}_SENTINEL_MASTER", default="")
         or env.str("REDIS_SENTINEL_MASTER", default="mymaster"),
@@ -90,21 +117,32 @@ def django_redis_cache(
 ) -> dict[str, object]:
     """A ``CACHES`` entry for django-redis on ``role``, with the circuit-breaking connections."""
     options: dict[str, object] = {
-        "CLIENT_CLASS": "django_redis.client.DefaultClient",
-        "SERIALIZER": "core.redis.serializers.MsgpackSerializer",
+        "CLIENT_CLASS": "core.redis.cache_clients.CacheClient",
+        "SERIALIZER": "core.redis.serializers.CacheSerializer",
         "COMPRESSOR": "core.redis.serializers.ThresholdZlibCompressor",
         "SOCKET_CONNECT_TIMEOUT": role.connect_timeout,
         "SOCKET_TIMEOUT": role.read_timeout,
-        "CONNECTION_POOL_CLASS": "core.redis.breaker.BreakerConnectionPool",
-        "CONNECTION_POOL_KWARGS": {"max_connections": role.pool_size},
+        "CONNECTION_POOL_CLASS": "core.redis.pool.TrackeepConnectionPool",
+        "CONNECTION_POOL_KWARGS": {
+            "max_connections": role.pool_size,
+            "timeout": role.pool_timeout,
+            "health_check_interval": role.health_check_interval,
+            "max_connection_age": role.max_connection_age,
+        },
         "IGNORE_EXCEPTIONS": ignore_exceptions,
     }
     location = role.url
     if role.sentinels:
-        options["CLIENT_CLASS"] = "django_redis.client.SentinelClient"
+        options["CLIENT_CLASS"] = "core.redis.cache_clients.SentinelCacheClient"
         options["CONNECTION_FACTORY"] = "django_redis.pool.SentinelConnectionFactory"
         options["SENTINELS"] = list(role.sentinels)
+        # redis-py's SentinelConnectionPool: no breaker, no blocking wait; these kwargs also reach the
+        # connections to the sentinels themselves, so only ones every redis-py connection accepts.
         options.pop("CONNECTION_POOL_CLASS")
+        options["CONNECTION_POOL_KWARGS"] = {
+            "max_connections": role.pool_size,
+            "health_check_interval": role.health_check_interval,
+        }
         parts = urlsplit(role.url)
         credentials = parts.netloc.rpartition("@")[0]
         location = urlunsplit(
@@ -125,9 +163,21 @@ def django_redis_cache(
     }
 
 
+def channel_layer_socket_timeout(role: RedisRole) -> float:
+    """The channel layer's socket timeout: its blocking receive plus the normal read timeout."""
+    return float(RedisChannelLayer.brpop_timeout) + role.read_timeout
+
+
 def channel_layer(role: RedisRole, *, prefix: str) -> dict[str, object]:
     """A ``CHANNEL_LAYERS`` entry using channels-redis on ``role``."""
-    host: object = {"address": role.url}
+    # Keyword arguments of the layer's redis.asyncio connection pool (one per host and event loop).
+    connection: dict[str, object] = {
+        "socket_timeout": channel_layer_socket_timeout(role),
+        "socket_connect_timeout": role.connect_timeout,
+        "socket_keepalive": True,  # a peer that vanished is noticed even while a receive blocks
+        "health_check_interval": role.health_check_interval,
+    }
+    host: dict[str, object] = {"address": role.url, **connection}
     if role.sentinels:
         parts = urlsplit(role.url)
         host = {
@@ -135,6 +185,7 @@ def channel_layer(role: RedisRole, *, prefix: str) -> dict[str, object]:
             "master_name": role.sentinel_master,
             "username": unquote(parts.username) if parts.username else None,
             "password": unquote(parts.password) if parts.password else None,
+            **connection,
         }
     return {
         "BACKEND": "channels_redis.core.RedisChannelLayer",

@@ -288,10 +288,12 @@ if PRODUCTION:
 # Every limit in one table. window in seconds; paths are path prefixes, url_names resolved URL names,
 # methods empty means all; fallback: only for requests no other policy claims; identity user_or_ip |
 # ip | ip_and_account; outage when Redis fails: "open" (admit, log, count) or "local" (per-process
-# limiter); enforced_by: "middleware", or the module that applies it.
+# limiter); enforced_by: "middleware", or the module that applies it. algorithm: sliding_window (exact
+# log, one entry per request), sliding_window_counter (its constant-memory approximation),
+# fixed_window, token_bucket (core/ratelimit/algorithms/).
 RATE_LIMIT_POLICIES = [
     {"name": "general", "description": "pages and API", "window": 60, "limit": 100,
-     "algorithm": "sliding_window", "fallback": True, "outage": "open"},
+     "algorithm": "sliding_window_counter", "fallback": True, "outage": "open"},
     {"name": "search", "description": "search", "window": 60, "limit": 100,
      "algorithm": "fixed_window", "paths": ["/search/"], "outage": "open"},
     # Add analytics' recommendation refresh here when that view exists (the check flags unknown names).
@@ -317,7 +319,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"without_traceback": {"()": "core.log_filters.WithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        # A request for a host not in ALLOWED_HOSTS is answered 400 and logged in one line.
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+    },
 }

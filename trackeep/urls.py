@@ -6,6 +6,7 @@ from django.urls import include, path
 
 import core.converters  # noqa: F401  (registers <dbid:> before any app URLconf)
 from accounts import views as account_views
+from analytics import views as analytics_views
 from core import views as core_views
 
 # The admin logs in through allauth, so admin logins get the same throttling and 2FA.
@@ -13,7 +14,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 admin.site.site_header = "Trackeep administration"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", analytics_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("setup/", account_views.setup, name="setup"),

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.management.users import add_selection_arguments, id_chunks, selection_from_options
 from core.redis.client import is_redis_backed
+from core.redis.families import CacheFamily
 from core.redis.health import ping
 
 
@@ -46,6 +47,10 @@ class UserChunkCommand(BaseCommand):
         """Do the work for one chunk of user ids."""
         raise NotImplementedError
 
+    def process_global(self, options: dict[str, Any]) -> list[CacheFamily]:
+        """Do the work that is not per user (global cache families), once; returns what it did."""
+        return []
+
     def handle(self, *args: Any, **options: Any) -> None:
         selection = selection_from_options(options, default_all=self.default_all_users)
         action = self.describe(options)
@@ -60,6 +65,10 @@ class UserChunkCommand(BaseCommand):
         if verbosity >= 1:
             lead = "Dry run: would" if dry_run else "Going to"
             self.stdout.write(self.style.MIGRATE_HEADING(f"{lead} {action} for {total} user(s)"))
+        if not dry_run:
+            for done_globally in self.process_global(options):
+                if verbosity >= 1:
+                    self.stdout.write(f"  {done_globally.name}: global, done once")
         done = 0
         for chunk in id_chunks(selection, options["chunk_size"]):
             if not dry_run:

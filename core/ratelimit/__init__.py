@@ -2,9 +2,10 @@
 
 - ``policies``: the limits, as settings data (``RATE_LIMIT_POLICIES``), parsed once into ``Policy``;
 - ``matching`` and ``identity``: which policies a request falls under, and whose budget it spends;
-- ``algorithms``: sliding-window log, fixed window and token bucket (GCRA) as pure functions;
-- ``redis_limiter`` (one Lua script per algorithm, one round trip per request) and ``local_limiter``
-  (the same algorithms in this process's memory), chosen by ``backends``;
+- ``algorithms``: one module per algorithm behind one interface (its Lua script and reply, the same
+  rule as a pure in-process step, and reading state without spending), chosen by name;
+- ``redis_limiter`` (the algorithms' scripts, one round trip per request) and ``local_limiter`` (their
+  in-process steps), both algorithm-agnostic, chosen by ``backends``;
 - ``services`` (count, release, reset; the outage policy) and ``selectors`` (read an identity's state);
 - ``middleware`` and ``responses``: the HTTP side (headers, the 429 page or JSON body);
 - ``metrics``: process-level counters of fail-open events, local fallbacks and denials;

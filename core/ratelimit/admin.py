@@ -1,21 +1,17 @@
-"""User admin actions "Show rate limits" and "Reset rate limits", added to the registered UserAdmin.
-
-Kept here (and switched on by ``core/admin.py``) so the accounts admin stays free of rate-limit code.
-"""
+"""User admin actions "Show rate limits" and "Reset rate limits" (``accounts.admin.UserAdmin`` lists
+them: the platform offers them and knows no domain app)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import redis
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
 from core.ratelimit import identity, services
 from core.ratelimit.views import UNREACHABLE
-from core.redis.client import RedisDisabled
+from core.redis.errors import RedisUnavailable
 
 
 @admin.action(description="Show rate limits of the selected user")
@@ -33,17 +29,9 @@ def reset_rate_limits(modeladmin: Any, request: HttpRequest, queryset: Any) -> N
     checks = [check for user in queryset for check in identity.checks_for_user(user)]
     try:
         found = services.reset(checks)
-    except (redis.RedisError, RedisDisabled):
+    except RedisUnavailable:
         modeladmin.message_user(request, UNREACHABLE, messages.ERROR)
         return
     modeladmin.message_user(
         request, f"Rate limits of {queryset.count()} user(s) reset ({found} active budget(s) cleared)."
     )
-
-
-def install() -> None:
-    """Add the actions to the User admin (registered by ``accounts.admin``, imported first)."""
-    import accounts.admin  # noqa: F401  (registers the User admin)
-
-    model_admin = admin.site.get_model_admin(get_user_model())
-    model_admin.actions = (*(model_admin.actions or ()), show_rate_limits, reset_rate_limits)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from core.ratelimit.policies import Policy
+from core.redis import keys
 
 
 class Check(NamedTuple):
@@ -13,6 +14,12 @@ class Check(NamedTuple):
 
     policy: Policy
     identity: str
+
+    @property
+    def key(self) -> str:
+        """Where this identity's state under this policy lives: the Redis key, and the in-process
+        limiter's name for the same state."""
+        return keys.rate_limit(self.policy.name, self.identity, self.policy.engine.key_part)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from typing import Any
 from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
+from core.ratelimit.algorithms import sliding_window
 from core.ratelimit.matching import url_name_prefixes
-from core.ratelimit.policies import SLIDING_WINDOW, all_policies
+from core.ratelimit.policies import all_policies
 
 LISTPACK_ENTRIES = 128  # Redis' default zset-max-listpack-entries
 APPLIED_ELSEWHERE = {"login": "accounts.login_throttle"}  # policies that code outside the middleware looks up
@@ -39,11 +40,11 @@ def check_rate_limit_policies(app_configs: Any, **kwargs: Any) -> list[Error | W
         Warning(
             f"Rate-limit policy {policy.name!r} keeps a sliding log of {policy.limit} entries per identity.",
             hint=f"Above {LISTPACK_ENTRIES} entries Redis stores the log as a skiplist, about five times "
-            "larger (docs/ratelimiting.md): use a fixed window or token bucket for large limits.",
+            "larger (docs/ratelimiting.md): use sliding_window_counter (constant memory) for large limits.",
             id="trackeep.W011",
         )
         for policy in policies
-        if policy.algorithm == SLIDING_WINDOW and policy.limit > LISTPACK_ENTRIES
+        if policy.algorithm == sliding_window.NAME and policy.limit > LISTPACK_ENTRIES
     ]
     return problems + [
         Warning(

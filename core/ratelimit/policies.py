@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from django.conf import settings
@@ -19,10 +19,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-SLIDING_WINDOW = "sliding_window"
-FIXED_WINDOW = "fixed_window"
-TOKEN_BUCKET = "token_bucket"
-ALGORITHMS = (SLIDING_WINDOW, FIXED_WINDOW, TOKEN_BUCKET)
+from core.ratelimit.algorithms import ALGORITHMS
+from core.ratelimit.algorithms.base import Algorithm
 
 USER_OR_IP = "user_or_ip"  # the signed-in user, else the client address
 IP = "ip"
@@ -34,9 +32,6 @@ FAIL_LOCAL = "local"  # Redis unavailable: this process's own limiter decides
 OUTAGES = (FAIL_OPEN, FAIL_LOCAL)
 
 MIDDLEWARE = "middleware"
-
-# Each algorithm keeps one key per identity; the part names the data structure.
-_KEY_PARTS = {SLIDING_WINDOW: "log", FIXED_WINDOW: "count", TOKEN_BUCKET: "tat"}
 
 
 @dataclass(frozen=True)
@@ -60,9 +55,10 @@ class Policy:
     def window_ms(self) -> int:
         return math.ceil(self.window * 1000)
 
-    @property
-    def key_part(self) -> str:
-        return _KEY_PARTS[self.algorithm]
+    @cached_property
+    def engine(self) -> Algorithm:
+        """The implementation of ``algorithm``, looked up once."""
+        return ALGORITHMS[self.algorithm]
 
     def covers_method(self, method: str) -> bool:
         return not self.methods or method in self.methods
@@ -78,8 +74,9 @@ def parse(row: Mapping[str, Any]) -> Policy:
     problems = [f"unknown field(s) {sorted(unknown)}"] if unknown else []
     if not name or ":" in name or "{" in name or "}" in name:
         problems.append("a name without ':', '{' or '}' is required (it goes into Redis keys)")
-    if row.get("algorithm") not in ALGORITHMS:
-        problems.append(f"algorithm must be one of {ALGORITHMS}")
+    algorithm = ALGORITHMS.get(str(row.get("algorithm")))
+    if algorithm is None:
+        problems.append(f"algorithm must be one of {tuple(ALGORITHMS)}")
     if row.get("identity", USER_OR_IP) not in IDENTITIES:
         problems.append(f"identity must be one of {IDENTITIES}")
     if row.get("outage", FAIL_OPEN) not in OUTAGES:
@@ -89,6 +86,8 @@ def parse(row: Mapping[str, Any]) -> Policy:
         problems.append("limit must be a positive integer")
     if not isinstance(window, int | float) or isinstance(window, bool) or window <= 0:
         problems.append("window must be a positive number of seconds")
+    elif algorithm is not None and not problems:
+        problems += algorithm.problems(limit, math.ceil(window * 1000))  # type: ignore[arg-type]
     enforced_by = row.get("enforced_by", MIDDLEWARE)
     if enforced_by == MIDDLEWARE and row.get("identity") == IP_AND_ACCOUNT:
         problems.append("the middleware cannot see an account: enforce ip_and_account elsewhere")

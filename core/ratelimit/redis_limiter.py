@@ -1,66 +1,41 @@
-"""The shared limiter: one Lua script per algorithm on the state Redis, every check of a request in
-one round trip (``run_batch``: a pipeline of EVALSHAs).
+"""The shared limiter: each policy's algorithm script on the state Redis, every check of a request in
+one round trip (``run_batch``: a pipeline of EVALSHAs). What a script does and what its reply means
+belongs to the algorithm (``core.ratelimit.algorithms``); this module only batches and keys.
 
 Clock: the scripts read Redis' own ``TIME``, so every app instance judges against one clock and
 app-server clock skew cannot stretch or shrink a window (scripts are replicated by their effects, the
 default since Redis 5 and the only mode since 7, so ``TIME`` before a write is safe). ``clock`` is for
-tests only: it passes an app clock in (microseconds) so a test can move time without sleeping. The
-fixed window needs no clock: its counter's expiry is the window.
+tests only: it passes an app clock in (microseconds) so a test can move time without sleeping.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable, Sequence
-from itertools import count
 from typing import Any
 
 from core.ratelimit import algorithms
+from core.ratelimit.algorithms.base import Entry
 from core.ratelimit.base import Check, Decision, Usage
-from core.ratelimit.policies import FIXED_WINDOW, SLIDING_WINDOW
-from core.redis import keys, scripts
+from core.redis import scripts
 from core.redis.client import get_client
 
 Clock = Callable[[], int]  # microseconds
 
-# Sliding-log members must be unique per request across processes and hosts: a random tag per
-# process (drawn again in every forked worker, which inherits its parent's) and a counter.
-_tag = secrets.token_hex(4)
-_sequence = count()
 
-
-def _new_tag() -> None:
-    global _tag
-    _tag = secrets.token_hex(4)
-
-
-os.register_at_fork(after_in_child=_new_tag)
-
-
-def _member() -> str:
-    return f"{_tag}{next(_sequence):x}"
-
-
-def _key(check: Check) -> str:
-    return keys.rate_limit(check.policy.name, check.identity, check.policy.key_part)
+def _decision(check: Check, reply: Any) -> Decision | Exception:
+    """A script's reply, or the error that one call raised (WRONGTYPE...), in its place."""
+    if isinstance(reply, Exception):
+        return reply
+    return Decision(check.policy, *check.policy.engine.outcome(reply, check.policy))
 
 
 class RedisLimiter:
     def __init__(self, clock: Clock | None = None) -> None:
         self.clock = clock
 
-    def _now_arg(self) -> str:
-        return "" if self.clock is None else str(self.clock())
-
-    def _call(self, check: Check) -> tuple[scripts.LuaScript, list[str], list[Any]]:
-        policy = check.policy
-        if policy.algorithm == SLIDING_WINDOW:
-            args = [policy.window_ms, policy.limit, _member(), self._now_arg()]
-            return scripts.SLIDING_WINDOW, [_key(check)], args
-        if policy.algorithm == FIXED_WINDOW:
-            return scripts.FIXED_WINDOW, [_key(check)], [policy.window_ms, 1]
-        return scripts.TOKEN_BUCKET, [_key(check)], [policy.window_ms, policy.limit, self._now_arg()]
+    def _call(self, check: Check, now: str) -> tuple[scripts.LuaScript, list[str], list[Any]]:
+        engine = check.policy.engine
+        return engine.script, [check.key], engine.script_args(check.policy, now)
 
     def hit(self, checks: Sequence[Check]) -> list[Decision | Exception]:
         """Spend one unit per check, in one round trip. A failed call yields its exception in place;
@@ -71,25 +46,17 @@ class RedisLimiter:
         self, checks: Sequence[Check], reads: Sequence[Sequence[Any]]
     ) -> tuple[list[Decision | Exception], list[Any]]:
         """``hit``, with plain ``reads`` sent in the same round trip; returns both replies."""
-        replies = scripts.run_batch(get_client("state"), [self._call(check) for check in checks], reads)
+        now = "" if self.clock is None else str(self.clock())
+        calls = [self._call(check, now) for check in checks]
+        replies = scripts.run_batch(get_client("state"), calls, reads)
         replies, read_replies = replies[: len(checks)], replies[len(checks) :]
-        results: list[Decision | Exception] = []
-        for check, reply in zip(checks, replies, strict=True):
-            if isinstance(reply, Exception):
-                results.append(reply)
-            elif check.policy.algorithm == FIXED_WINDOW:
-                hits, ttl_ms = reply
-                results.append(
-                    Decision(check.policy, *algorithms.fixed_window(hits, ttl_ms, check.policy.limit))
-                )
-            else:
-                allowed, remaining, reset_ms, retry_ms = reply
-                results.append(Decision(check.policy, bool(allowed), remaining, reset_ms, retry_ms))
+        results = [_decision(check, reply) for check, reply in zip(checks, replies, strict=True)]
         return results, read_replies
 
     def release(self, check: Check) -> None:
-        """Give back one unit of a fixed-window check; never creates a counter."""
-        scripts.run_batch(get_client("state"), [(scripts.COUNTER_RELEASE, [_key(check)], [1])])
+        """Give back one unit (algorithms that allow it); never creates a key."""
+        script = algorithms.releasable(check.policy).release_script
+        scripts.run_batch(get_client("state"), [(script, [check.key], [1])])
 
     def peek(self, checks: Sequence[Check]) -> list[Usage]:
         """Each identity's standing, nothing spent (two round trips: the clock, then the state)."""
@@ -101,31 +68,20 @@ class RedisLimiter:
             now = self.clock()
         pipe = client.pipeline(transaction=False)
         for check in checks:
-            if check.policy.algorithm == SLIDING_WINDOW:
-                pipe.zrange(_key(check), 0, -1, withscores=True)
-            elif check.policy.algorithm == FIXED_WINDOW:
-                pipe.get(_key(check)).pttl(_key(check))
-            else:
-                pipe.get(_key(check))
-        replies = iter(pipe.execute())
+            check.policy.engine.queue_read(pipe, check.key)
+            pipe.pttl(check.key)
+        replies = pipe.execute()
         usages = []
-        for check in checks:
-            policy, state = check.policy, next(replies)
-            if policy.algorithm == SLIDING_WINDOW:
-                log = sorted(int(score) for _, score in state)
-                peek = algorithms.peek_sliding_window(log, now, policy.window_ms, policy.limit)
-            elif policy.algorithm == FIXED_WINDOW:
-                count = None if state is None else int(state)
-                peek = algorithms.peek_fixed_window(count, next(replies), policy.limit)
-            else:
-                tat = None if state is None else int(state)
-                peek = algorithms.peek_token_bucket(tat, now, policy.window_ms, policy.limit)
-            usages.append(Usage(policy, check.identity, *peek))
+        for n, check in enumerate(checks):
+            engine, raw, ttl_ms = check.policy.engine, replies[2 * n], replies[2 * n + 1]
+            state = engine.decode(raw)
+            entry = None if state is None else Entry(state, now + max(0, ttl_ms) * 1000)
+            usages.append(Usage(check.policy, check.identity, *engine.peek(entry, now, check.policy)))
         return usages
 
     def reset(self, checks: Sequence[Check]) -> int:
         """Delete these identities' keys (one DEL each: their hash tags differ); returns how many existed."""
         pipe = get_client("state").pipeline(transaction=False)
         for check in checks:
-            pipe.delete(_key(check))
+            pipe.delete(check.key)
         return sum(pipe.execute())

@@ -4,6 +4,10 @@ Headers follow the IETF draft (``RateLimit-Limit``, ``-Remaining``, ``-Reset`` i
 ``RateLimit-Policy``) plus the legacy ``X-RateLimit-*`` trio, whose ``Reset`` is a Unix time as
 GitHub and most clients read it. When several policies judged a request, the binding one speaks:
 the denial with the longest wait, else the policy with the fewest requests left.
+
+``Reset`` is the moment the quota resets for this client: on an admitted response, when the whole
+budget is back; on a denial, when a request will be admitted again, which is what ``Retry-After``
+says (the draft: with both fields present, the reset "SHOULD reference the same point in time").
 """
 
 from __future__ import annotations
@@ -30,9 +34,19 @@ def binding(decisions: Sequence[Decision]) -> Decision | None:
     return min(known, key=lambda d: (d.remaining, -d.reset_ms), default=None)
 
 
+def retry_after(decision: Decision) -> int:
+    """Whole seconds until a denied client may try again (at least 1: ``Retry-After: 0`` invites a loop)."""
+    return max(1, seconds(decision.retry_after_ms))
+
+
+def reset_seconds(decision: Decision) -> int:
+    """``RateLimit-Reset``: until the whole budget is back, or on a denial until ``Retry-After``."""
+    return seconds(decision.reset_ms) if decision.allowed else retry_after(decision)
+
+
 def set_headers(response: HttpResponse, decision: Decision) -> None:
     policy = decision.policy
-    reset = seconds(decision.reset_ms)
+    reset = reset_seconds(decision)
     response["RateLimit-Limit"] = str(policy.limit)
     response["RateLimit-Remaining"] = str(decision.remaining)
     response["RateLimit-Reset"] = str(reset)
@@ -41,7 +55,7 @@ def set_headers(response: HttpResponse, decision: Decision) -> None:
     response["X-RateLimit-Remaining"] = str(decision.remaining)
     response["X-RateLimit-Reset"] = str(int(time.time()) + reset)
     if not decision.allowed:
-        response["Retry-After"] = str(max(1, seconds(decision.retry_after_ms)))
+        response["Retry-After"] = str(reset)
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -53,28 +67,28 @@ def wants_json(request: HttpRequest) -> bool:
     )
 
 
-def wait_text(retry_after: int) -> str:
-    """``retry_after`` seconds for people: "45 seconds", "5 minutes", "2 hours" (rounded up)."""
+def wait_text(wait: int) -> str:
+    """``wait`` seconds for people: "45 seconds", "5 minutes", "2 hours" (rounded up)."""
     for unit, size in (("hour", 3600), ("minute", 60)):
-        if retry_after >= size:
-            count = -(-retry_after // size)
+        if wait >= size:
+            count = -(-wait // size)
             return f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"{retry_after} second{'s' if retry_after != 1 else ''}"
+    return f"{wait} second{'s' if wait != 1 else ''}"
 
 
 def too_many_requests(request: HttpRequest, decision: Decision) -> HttpResponse:
-    retry_after = max(1, seconds(decision.retry_after_ms))
+    wait = retry_after(decision)
     response: HttpResponse
     if wants_json(request):
         body = {
             "error": "rate_limited",
-            "detail": f"Too many requests. Try again in {retry_after} s.",
+            "detail": f"Too many requests. Try again in {wait} s.",
             "policy": decision.policy.name,
-            "retry_after": retry_after,
+            "retry_after": wait,
         }
         response = JsonResponse(body, status=429)
     else:
-        context = {"wait": wait_text(retry_after), "policy": decision.policy}
+        context = {"wait": wait_text(wait), "policy": decision.policy}
         response = render(request, "429.html", context, status=429)
     # Denials are counted in metrics; Django's per-response warning would turn a flood into a log flood.
     response._has_been_logged = True  # type: ignore[attr-defined]

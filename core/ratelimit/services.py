@@ -14,13 +14,11 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-import redis
-
-from core.ratelimit import metrics
+from core.ratelimit import algorithms, metrics
 from core.ratelimit.backends import local_limiter, primary, redis_limiter
 from core.ratelimit.base import Check, Decision
-from core.ratelimit.policies import FAIL_LOCAL, FIXED_WINDOW
-from core.redis.client import RedisDisabled
+from core.ratelimit.policies import FAIL_LOCAL
+from core.redis.errors import RedisUnavailable
 
 logger = logging.getLogger(__name__)
 OUTAGE_LOG_INTERVAL = 60.0
@@ -74,7 +72,7 @@ def hit_and_read(
     else:
         try:
             results, read_replies = redis_limiter.hit_and_read(checks, reads)
-        except (redis.RedisError, RedisDisabled) as exc:
+        except RedisUnavailable as exc:
             results = [exc] * len(checks)
         decisions = [
             result if isinstance(result, Decision) else _without_redis(check, result)
@@ -87,15 +85,15 @@ def hit_and_read(
 
 
 def release(checks: Sequence[Check]) -> None:
-    """Give back one unit of each fixed-window check (a login that succeeded)."""
+    """Give back one unit of each check (a login that succeeded). Only counting algorithms (the
+    fixed window) can give units back: ValueError for the others."""
     for check in checks:
-        if check.policy.algorithm != FIXED_WINDOW:
-            raise ValueError(f"only fixed-window units can be given back, not {check.policy.name}'s")
+        algorithms.releasable(check.policy)
         if primary() is redis_limiter:
             try:
                 redis_limiter.release(check)
                 continue
-            except (redis.RedisError, RedisDisabled):
+            except RedisUnavailable:
                 pass  # the attempt was counted locally during the outage: give it back there
         local_limiter.release(check)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import redis
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.ratelimit import selectors, services
 from core.ratelimit.forms import IdentityForm
-from core.redis.client import RedisDisabled
+from core.redis.errors import RedisUnavailable
 
 UNREACHABLE = "The rate-limit store (Redis, state role) does not answer; try again shortly."
 
@@ -31,6 +30,6 @@ def identity_limits(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Rate limits of {label} reset ({found} active budget(s) cleared).")
                 return HttpResponseRedirect(f"{request.path}?{request.GET.urlencode()}")
             context["usages"] = selectors.usage(checks)
-        except (redis.RedisError, RedisDisabled):
+        except RedisUnavailable:
             context["error"] = UNREACHABLE
     return TemplateResponse(request, "admin/ratelimit/identity.html", context)

@@ -8,6 +8,8 @@ call (jazzband/django-redis#155). Here each server (host, port) has one breaker 
 limiter...) applies without waiting. After the period one trial connection is let through
 (half-open); its success closes the breaker, its failure opens it for another period. A dead Redis
 therefore costs about one timeout per period, not one per call, and recovery needs no restart.
+
+The connection classes here are used by ``core.redis.pool.TrackeepConnectionPool``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import redis
-from redis.connection import Connection, ConnectionPool, SSLConnection
+from redis.connection import Connection, SSLConnection
 
 logger = logging.getLogger("core.redis")
 
@@ -171,18 +173,3 @@ class BreakerConnection(BreakerConnectionMixin, Connection):
 
 class BreakerSSLConnection(BreakerConnectionMixin, SSLConnection):
     """TLS (``rediss://``) connection with the breaker."""
-
-
-class BreakerConnectionPool(ConnectionPool):
-    """Connection pool whose TCP and TLS connections go through the breaker.
-
-    Named in django-redis's ``CONNECTION_POOL_CLASS`` option; Unix-socket connections are left as
-    they are (a local socket fails fast anyway).
-    """
-
-    def __init__(self, connection_class: type = Connection, **kwargs: Any) -> None:
-        if issubclass(connection_class, SSLConnection):
-            connection_class = BreakerSSLConnection
-        elif connection_class is Connection:
-            connection_class = BreakerConnection
-        super().__init__(connection_class=connection_class, **kwargs)

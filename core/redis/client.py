@@ -14,13 +14,13 @@ from django.core.cache.backends.base import BaseCache
 from django_redis import get_redis_connection
 from redis import Redis
 
+from core.redis.errors import RedisDisabled
+
+__all__ = ["RedisDisabled", "Role", "cache_for", "get_client", "is_redis_backed", "role_alias"]
+
 Role = Literal["cache", "state"]
 
 _ROLE_ALIASES: dict[str, str] = {"cache": "default", "state": "state"}
-
-
-class RedisDisabled(RuntimeError):
-    """The role is not backed by Redis in this deployment (its feature flag is off)."""
 
 
 def role_alias(role: Role) -> str:

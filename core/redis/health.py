@@ -1,7 +1,7 @@
 """Redis health per role: PING, INFO, SLOWLOG and the seed's alert thresholds (section 9.1).
 
-Used by ``/readyz`` (PING only, cheap) and ``manage.py redis_health`` (the full report, which also
-shows the state of the role's circuit breaker).
+Used by ``/readyz`` (PING only, cheap; pool statistics for staff) and ``manage.py redis_health`` (the
+full report, which also shows the state of the role's circuit breaker and connection pool).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import redis
 
 from core.redis.breaker import breaker_for
 from core.redis.client import Role, get_client, is_redis_backed
+from core.redis.errors import RedisUnavailable
+from core.redis.pool import PoolStats, TrackeepConnectionPool
 
 T = TypeVar("T")
 
@@ -46,14 +48,36 @@ class RoleHealth:
     error: str = ""
     metrics: dict[str, Any] = field(default_factory=dict)
     alerts: list[str] = field(default_factory=list)
+    pool: PoolStats | None = None
 
 
 def ping(role: Role) -> bool:
     """Is the role's Redis answering? (False also when the role has no Redis.)"""
     try:
         return bool(get_client(role).ping())
-    except (redis.RedisError, RuntimeError):
+    except RedisUnavailable:
         return False
+
+
+def pool_stats(role: Role) -> PoolStats | None:
+    """This process's connection-pool numbers for ``role`` (None: no Redis here, or a Sentinel pool).
+
+    Roles on the same URL share one pool (django-redis keeps one per URL), so they show the same numbers.
+    """
+    if not is_redis_backed(role):
+        return None
+    pool = get_client(role).connection_pool
+    return pool.stats() if isinstance(pool, TrackeepConnectionPool) else None
+
+
+def pool_report(roles: tuple[Role, ...] = ("cache", "state")) -> dict[str, dict[str, int]]:
+    """Pool statistics of every Redis-backed role with a Trackeep pool, as plain numbers (JSON-ready)."""
+    report: dict[str, dict[str, int]] = {}
+    for role in roles:
+        stats = pool_stats(role)
+        if stats is not None:
+            report[role] = stats.as_dict()
+    return report
 
 
 def evaluate(info: dict[str, Any], maxclients: int, slowlog: list[dict[str, Any]]) -> list[str]:
@@ -125,9 +149,10 @@ def role_health(role: Role, eviction_window: float = 0.0) -> RoleHealth:
                 int(info.get("evicted_keys", 0)), int(later.get("evicted_keys", 0)), eviction_window
             )
             alerts += [rate] if rate else []
-    except redis.RedisError as exc:
-        return RoleHealth(role, reachable=False, error=str(exc), metrics={"circuit": _circuit_state(client)})
+    except RedisUnavailable as exc:
+        metrics = {"circuit": _circuit_state(client)}
+        return RoleHealth(role, reachable=False, error=str(exc), metrics=metrics, pool=pool_stats(role))
     metrics = {name: info.get(name) for name in METRIC_NAMES}
     metrics["maxclients"] = maxclients or None
     metrics["circuit"] = _circuit_state(client)
-    return RoleHealth(role, reachable=True, metrics=metrics, alerts=alerts)
+    return RoleHealth(role, reachable=True, metrics=metrics, alerts=alerts, pool=pool_stats(role))

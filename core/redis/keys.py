@@ -9,6 +9,8 @@ share one. User-supplied text is hashed, never embedded.
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Sequence
 
 from django.conf import settings
 
@@ -25,35 +27,46 @@ def digest(text: str) -> str:
 # --- cache role (via django.core.cache, prefix added by django-redis) ---------------------------
 
 
-def user_profile_cache_key(user_id: int) -> str:
-    """Cached public profile of a user: ``u:{uid}:profile``."""
-    return f"u:{user_id}:profile"
+_SAFE_PART = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
-def generation_cache_key(name: str, user_id: int) -> str:
-    """Generation counter of one cached family for one user: ``gen:<name>:{u:<uid>}``.
+def family_name_is_valid(name: str) -> bool:
+    """A family name is the first segment of its keys: short, lowercase, key-safe."""
+    return re.fullmatch(r"[a-z][a-z0-9_]{0,31}", name) is not None
 
-    The ``{u:<uid>}`` hash tag puts the counter in the same Cluster slot as the user's entries that
-    embed it (``search_cache_key``), so one script can read both (core.redis.generational).
+
+def family_tag(family: str, user_id: int | None) -> str:
+    """Cluster hash tag of one cache family's scope: ``{u:<uid>}`` per user, ``{f:<family>}`` global.
+
+    A family's counter and entries (and the entries' fill locks) share it, so one script reads them
+    together on one Cluster node (``core.redis.cache_aside``).
     """
-    return f"gen:{name}:{{u:{user_id}}}"
+    return f"{{u:{user_id}}}" if user_id is not None else f"{{f:{family}}}"
 
 
-def search_cache_key(user_id: int, generation: int | str, query_digest: str) -> str:
-    """Cached search results: ``search:{u:<uid>}:g<gen>:<sha1(query+filters)>``.
+def generation_cache_key(family: str, user_id: int | None) -> str:
+    """Generation counter of a cache family (per user, or global when ``user_id`` is None):
+    ``gen:<family>:{u:<uid>}`` or ``gen:<family>:{f:<family>}``."""
+    return f"gen:{family}:{family_tag(family, user_id)}"
 
-    Same hash tag as the user's generation counter. ``generation`` is the counter's value, or a
-    placeholder that core.redis.generational replaces inside its script.
+
+def family_entry_cache_key(
+    family: str, user_id: int | None, generation: int | str, parts: Sequence[str]
+) -> str:
+    """One cached value of a family: ``<family>:{u:<uid>}:g<gen>[:<part>...]``.
+
+    ``parts`` tell a family's entries apart (a range name, a page number, a digest of a query).
+    A part that is not short and key-safe is replaced by its digest, so user input never enters a
+    key raw. ``generation`` is the counter's value, or a placeholder that core.redis.cache_aside
+    replaces inside its script.
     """
-    return f"search:{{u:{user_id}}}:g{generation}:{query_digest}"
+    safe = (part if _SAFE_PART.fullmatch(part) else digest(part) for part in parts)
+    return ":".join([f"{family}:{family_tag(family, user_id)}:g{generation}", *safe])
 
 
-def dashboard_cache_key(user_id: int, range_name: str, generation: int | str) -> str:
-    """Cached dashboard aggregates: ``analytics:{u:<uid>}:dashboard:<range>:g<gen>``.
-
-    Same hash tag as the user's generation counter, for core.redis.generational (see search).
-    """
-    return f"analytics:{{u:{user_id}}}:dashboard:{range_name}:g{generation}"
+def family_cache_pattern(family: str) -> str:
+    """SCAN pattern over a family's entries and counters on the cache role (inspection only)."""
+    return f"{_prefix()}:*:{family}:{{*"
 
 
 # --- state role (raw client) -------------------------------------------------------------------
@@ -68,7 +81,8 @@ def rate_limit(policy: str, identity: str, part: str = "count") -> str:
     """One rate-limit bucket: ``tk:rl:{policy:sha1(identity)}:part``.
 
     ``part`` names the algorithm's structure: ``count`` (fixed-window counter, a string),
-    ``log`` (sliding-window log, a sorted set) or ``tat`` (token bucket's full-again time, a string).
+    ``log`` (sliding-window log, a sorted set), ``swc`` (sliding-window counter, a 12-byte string) or
+    ``tat`` (token bucket's full-again time, a string).
     The identity is ``user:<id>``, ``ip:<address>`` or ``account:<login, lowercased>``.
     """
     return f"{_prefix()}:rl:{{{policy}:{digest(identity)}}}:{part}"

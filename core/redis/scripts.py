@@ -4,7 +4,8 @@ A script's source is read once and wrapped in a redis-py ``Script``: calls go ou
 NOSCRIPT (after a Redis restart or failover empties the script cache) redis-py loads it and retries.
 Inside a pipeline redis-py first checks with one ``SCRIPT EXISTS`` (loading what is missing), so a
 pipeline of several script calls costs two round trips; a direct call costs one. ``run_batch``
-sends several calls in one round trip (the rate limiter's per-request budget).
+sends several calls in one round trip (the rate limiter's per-request budget). The module that runs
+a script holds its ``LuaScript`` (``core.redis.generational``, ``core.ratelimit.algorithms.*``).
 """
 
 from __future__ import annotations
@@ -93,9 +94,3 @@ def run_batch(
             script.sha = client.script_load(script.script)
         pending = missing
     return results + read_results
-
-
-FIXED_WINDOW = LuaScript("fixed_window")
-COUNTER_RELEASE = LuaScript("counter_release")
-SLIDING_WINDOW = LuaScript("sliding_window")
-TOKEN_BUCKET = LuaScript("token_bucket")

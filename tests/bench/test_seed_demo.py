@@ -17,9 +17,9 @@ from content.models import Bookmark, Note, StoredFile, Tag, Task
 from content.rendering import render_markdown
 from content.sniff import SNIFF_BYTES, sniff
 from core import demo
-from core.redis import caching
 from messaging import unread
 from messaging.models import Conversation, Membership, Message
+from search.caches import SEARCH
 
 ANCHOR = datetime(2025, 3, 14, tzinfo=UTC)
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -167,9 +167,9 @@ def test_finish_bumps_generations_and_rebuilds_the_search_index() -> None:
     report = _seed(users=1, items=40)
     user_id = demo.demo_users().get().pk
     assert report.reindexed == ("search_reindex" in get_commands())
-    before = caching.get_generation(caching.SEARCH, user_id)
+    before = SEARCH.generation(user_id)
     demo.finish([user_id])
-    assert caching.get_generation(caching.SEARCH, user_id) > before
+    assert SEARCH.generation(user_id) > before
 
 
 def test_a_registered_generator_runs_once_per_user_with_its_own_random_stream() -> None:

@@ -1,5 +1,5 @@
 """Fixtures for the content tests: users, signed-in clients, a private MEDIA_ROOT, and a counter of
-generation bumps (the real ``bump_generation`` still runs against Redis)."""
+cache-family bumps (the real ``cache_aside.bump`` still runs against Redis)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from content.events import content_changed
-from core.redis import caching
+from core.redis import cache_aside, families
 from tests.factories import signed_in
 
 
@@ -27,7 +26,7 @@ def stranger_client(stranger: Any) -> Client:
 
 
 class BumpRecorder:
-    """Records every ``bump_generation(family, user_id)`` call while letting it reach Redis."""
+    """Records every ``cache_aside.bump(family, user_id)`` call while letting it reach Redis."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, int]] = []
@@ -38,21 +37,18 @@ class BumpRecorder:
 
 @pytest.fixture
 def bumps(monkeypatch: pytest.MonkeyPatch) -> Iterator[BumpRecorder]:
-    """Counts content's bumps. Other apps' ``content_changed`` receivers are disconnected meanwhile,
-    so what they do on top (their own tests' business) is not counted as content's."""
+    """Counts the bumps a content operation causes (search and analytics bump in their receivers)."""
     recorder = BumpRecorder()
-    real = caching.bump_generation
-    monkeypatch.setattr(content_changed, "receivers", [])
-    content_changed.sender_receivers_cache.clear()
+    real = cache_aside.bump
 
-    def recording(family: str, user_id: int) -> None:
-        recorder.calls.append((family, user_id))
+    def recording(family: str, user_id: int | None) -> None:
+        recorder.calls.append((family, user_id))  # type: ignore[arg-type]
         real(family, user_id)
 
-    monkeypatch.setattr(caching, "bump_generation", recording)
+    monkeypatch.setattr(cache_aside, "bump", recording)
     yield recorder
 
 
 def generations(user_id: int) -> dict[str, int]:
     """The owner's current search and dashboard generations, read from Redis."""
-    return {family: caching.get_generation(family, user_id) for family in ("search", "dashboard")}
+    return {name: families.get(name).generation(user_id) for name in ("search", "dashboard")}

@@ -1,9 +1,7 @@
 """Every write goes through content.services: after the commit it sends one ``content_changed``
-event per kind and bumps the owner's search and dashboard generations exactly once (checked on the
-real Redis counters), also for bulk operations; a rolled-back write does neither.
-
-Other apps' receivers are disconnected here (the ``bumps`` fixture): this is content's own contract.
-Whatever a receiver adds on top (it need not bump again: the event comes first) is theirs to test.
+event for the operation, and the search and analytics receivers bump the owner's search and
+dashboard families exactly once (checked on the real Redis counters), also for bulk operations; a
+rolled-back write does neither.
 """
 
 from __future__ import annotations
@@ -31,8 +29,10 @@ pytestmark = pytest.mark.django_db
 def events(bumps: BumpRecorder) -> Iterator[list[dict[str, Any]]]:
     received: list[dict[str, Any]] = []
 
-    def receiver(sender: Any, **kwargs: Any) -> None:
-        received.append({key: kwargs[key] for key in ("user_id", "kind", "ids", "action")})
+    def receiver(sender: Any, *, user_id: int, changes: Any, **kwargs: Any) -> None:
+        received.extend(
+            {"user_id": user_id, "kind": c.kind, "ids": list(c.ids), "action": c.action} for c in changes
+        )
 
     content_changed.connect(receiver, dispatch_uid="test-content-events")
     yield received
@@ -147,19 +147,21 @@ def test_a_failing_receiver_does_not_break_the_write(
     assert len(events) == 1
 
 
-def test_the_event_comes_before_the_invalidation(
-    once: Callable[..., Any], owner: Any, events: list[dict[str, Any]]
+def test_the_index_is_updated_before_search_results_are_invalidated(
+    once: Callable[..., Any], owner: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A receiver updating derived data (the search index) runs before caches built on it expire."""
-    seen: list[dict[str, int]] = []
+    """A search that starts after the bump reads the new index."""
+    from core.redis import cache_aside
+    from search.models import SearchDocument
 
-    def receiver(sender: Any, user_id: int, **kwargs: Any) -> None:
-        seen.append(generations(user_id))
+    indexed_at_bump: list[bool] = []
+    real = cache_aside.bump
 
-    before = generations(owner.pk)
-    content_changed.connect(receiver, dispatch_uid="test-order-receiver")
-    try:
-        once(owner, lambda: services.create_task(owner, title="Order"))
-    finally:
-        content_changed.disconnect(dispatch_uid="test-order-receiver")
-    assert seen == [before]
+    def checking(family: str, user_id: int | None) -> None:
+        if family == "search":
+            indexed_at_bump.append(SearchDocument.objects.filter(owner_id=owner.pk, title="Order").exists())
+        real(family, user_id)
+
+    monkeypatch.setattr(cache_aside, "bump", checking)
+    once(owner, lambda: services.create_task(owner, title="Order"))
+    assert indexed_at_bump == [True]

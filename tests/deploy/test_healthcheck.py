@@ -13,6 +13,7 @@ import pytest
 
 from tests.deploy.compose import ROOT
 from tests.deploy.production import production_env
+from tests.server_logs import assert_clean_logs
 from tools.redis_process import free_port
 
 pytestmark = pytest.mark.slow
@@ -41,11 +42,11 @@ def probe(port: int, allowed_hosts: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _wait_for_port(proc: subprocess.Popen[bytes], port: int) -> None:
+def _wait_for_port(proc: subprocess.Popen[bytes], port: int, log: Path) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
@@ -55,19 +56,20 @@ def _wait_for_port(proc: subprocess.Popen[bytes], port: int) -> None:
 
 
 @pytest.fixture(params=sorted(SERVERS), scope="module")
-def server_port(request: pytest.FixtureRequest) -> Iterator[int]:
+def server_port(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     port = free_port()
     # Default production settings: SECURE_SSL_REDIRECT on, so /healthz must be exempt from it.
     env = production_env(ALLOWED_HOSTS=".example.com")
-    proc = subprocess.Popen(
-        SERVERS[request.param](port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    log = tmp_path_factory.mktemp(request.param) / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(SERVERS[request.param](port), cwd=ROOT, env=env, stdout=out, stderr=out)
     try:
-        _wait_for_port(proc, port)
+        _wait_for_port(proc, port, log)
         yield port
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    assert_clean_logs({request.param: log.read_text()})
 
 
 def test_probe_passes_on_a_healthy_server(server_port: int) -> None:

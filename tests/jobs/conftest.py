@@ -14,6 +14,7 @@ import pytest
 import redis
 
 from tests.jobs.processes import JobProcess, start, subprocess_env
+from tests.server_logs import assert_clean_logs
 from tools.redis_process import RedisProcess
 
 
@@ -39,8 +40,7 @@ def job_process(
     yield run
     for process in started:
         process.stop()
-    unexpected = {p.name: p.unexpected_tracebacks() for p in started if p.unexpected_tracebacks()}
-    assert not unexpected, unexpected
+    assert_clean_logs({process.name: process.checked_log() for process in started})
 
 
 @pytest.fixture

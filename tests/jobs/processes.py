@@ -1,4 +1,9 @@
-"""Worker and scheduler processes for the job tests, and the traceback check of their logs."""
+"""Worker and scheduler processes for the job tests, and their logs for the shared failure check.
+
+A test that makes a job fail on purpose expects the worker to log that job's traceback:
+``expected_tracebacks`` names it (a text of the traceback's last line), and ``checked_log()`` is the
+log without those tracebacks, for ``tests.server_logs.assert_clean_logs``.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from pathlib import Path
 from django.conf import settings
 
 STOP_SECONDS = 15.0
+# A whole traceback: its header, the indented frames, and the exception line at the end.
 TRACEBACK = re.compile(r"^Traceback \(most recent call last\):\n(?:[ \t].*\n|\n)*(?P<last>.*)$", re.MULTILINE)
 
 
@@ -50,13 +56,14 @@ class JobProcess:
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
 
-    def unexpected_tracebacks(self) -> list[str]:
-        """Tracebacks in the log whose final line names none of ``expected_tracebacks``."""
-        return [
-            match.group(0)
-            for match in TRACEBACK.finditer(self.output())
-            if not any(expected in match.group("last") for expected in self.expected_tracebacks)
-        ]
+    def checked_log(self) -> str:
+        """The log without the tracebacks whose exception line names one of ``expected_tracebacks``."""
+
+        def unless_expected(match: re.Match[str]) -> str:
+            expected = any(text in match.group("last") for text in self.expected_tracebacks)
+            return "" if expected else match.group(0)
+
+        return TRACEBACK.sub(unless_expected, self.output())
 
 
 def start(name: str, command: Iterable[str], env: dict[str, str], logs: Path) -> JobProcess:

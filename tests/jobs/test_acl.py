@@ -19,6 +19,7 @@ from core import jobs
 from tests.deploy.redis_servers import AclRedisProcess, compose_redis
 from tests.jobs.processes import JobProcess, wait_for
 from tests.jobs.sampleapp.jobs import record
+from tests.server_logs import checked_redis
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.slow
 def job_redis_server(tmp_path: Path) -> Iterator[AclRedisProcess]:
     conf = tmp_path / "conf"
     conf.mkdir()
-    with compose_redis("redis-state", conf) as server:
+    with checked_redis(compose_redis("redis-state", conf)) as server:
         yield server
 
 

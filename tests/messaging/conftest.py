@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
@@ -14,9 +15,10 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
-from bench.appservers import AppCluster, migrate
+from bench.appservers import AppCluster, http_json, migrate
 from messaging import services
 from tests.factories import make_user
+from tests.server_logs import checked_cluster
 
 ORIGIN = "http://127.0.0.1"
 
@@ -81,6 +83,28 @@ def signed_in(alice: Any) -> Client:
 # --- app server processes ------------------------------------------------------------------------
 
 
+def socket_headers(cluster: AppCluster, session: str) -> dict[str, str]:
+    """What a browser signed in with ``session`` sends when it opens a socket on ``cluster``."""
+    return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}", "Origin": cluster.url(0, "")}
+
+
+def post_message(
+    cluster: AppCluster, index: int, conversation: int, session: str, body: str
+) -> dict[str, Any]:
+    """Send ``body`` as the composer does (an HTTP POST) through instance ``index``; the new message."""
+    status, sent = http_json(cluster.url(index, f"/messages/c/{conversation}/send/"), session, {"body": body})
+    assert status == 201, sent
+    return dict(sent)
+
+
+def next_created(socket: Any, timeout: float) -> dict[str, Any]:
+    """Frames from a websockets ``socket`` up to a ``message.created`` event (TimeoutError if none)."""
+    while True:
+        event = json.loads(socket.recv(timeout=timeout))
+        if event["type"] == "message.created":
+            return dict(event)
+
+
 def _redis_url() -> str:
     return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -98,5 +122,15 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
 def app_cluster(migrated_database: Path, redis_key_prefix: str) -> Iterator[AppCluster]:
     """Two Daphne instances sharing the test's Redis prefix and a copy of the migrated database."""
     cluster = AppCluster(redis_url=_redis_url(), key_prefix=redis_key_prefix, template=migrated_database)
-    with cluster:
+    with checked_cluster(cluster):
+        yield cluster
+
+
+@pytest.fixture
+def one_app_server(migrated_database: Path, redis_key_prefix: str) -> Iterator[AppCluster]:
+    """A single Daphne instance (the idle-socket test needs no second one)."""
+    cluster = AppCluster(
+        redis_url=_redis_url(), key_prefix=redis_key_prefix, template=migrated_database, instances=1
+    )
+    with checked_cluster(cluster):
         yield cluster

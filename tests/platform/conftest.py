@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from core.redis import breaker
+from tests.server_logs import checked_redis
 from tools.redis_process import RedisProcess
 
 
@@ -53,9 +54,8 @@ def breaker_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 @pytest.fixture
 def private_redis(tmp_path: Path) -> Iterator[RedisProcess]:
     """A redis-server of this test's own; its data directory survives stop()/start()."""
-    server = RedisProcess(data_dir=tmp_path / "redis").start()
-    yield server
-    server.stop()
+    with checked_redis(RedisProcess(data_dir=tmp_path / "redis")) as server:
+        yield server
 
 
 class Blackhole:

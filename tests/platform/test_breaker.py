@@ -17,6 +17,7 @@ from core.redis.breaker import CLOSED, HALF_OPEN, OPEN, BreakerConnection, Circu
 from core.redis.client import get_client
 from tests.platform.conftest import Blackhole, FakeClock, wait_until
 from tests.redis_support import point_roles_at
+from tests.server_logs import checked_redis
 from tools.redis_process import RedisProcess, free_port
 
 CALLS = 50
@@ -115,7 +116,7 @@ def test_dead_port_costs_threshold_attempts_then_one_per_period(
         cache.get(f"k{n}")
     assert len(connect_attempts) == settings.REDIS_BREAKER_FAILURES + 1  # one half-open trial
 
-    with RedisProcess(port=dead_port):
+    with checked_redis(RedisProcess(port=dead_port)):
         for n in range(CALLS):
             cache.get(f"k{n}")
         assert len(connect_attempts) == settings.REDIS_BREAKER_FAILURES + 1  # still within the period

@@ -12,6 +12,7 @@ from core.redis.health import (
     role_health,
 )
 from tests.redis_support import point_roles_at
+from tests.server_logs import checked_redis
 from tools.redis_process import RedisProcess, free_port
 
 HEALTHY = {
@@ -70,7 +71,9 @@ def test_role_health_of_a_real_server() -> None:
 
 
 def test_role_health_reports_memory_pressure_and_evictions(settings) -> None:  # type: ignore[no-untyped-def]
-    with RedisProcess(extra_args=("--maxmemory", "1mb", "--maxmemory-policy", "allkeys-lru")) as server:
+    with checked_redis(
+        RedisProcess(extra_args=("--maxmemory", "1mb", "--maxmemory-policy", "allkeys-lru"))
+    ) as server:
         point_roles_at(settings, server.url)
         from core.redis.client import get_client
 

@@ -23,6 +23,7 @@ from core.redis.client import get_client
 from tests.factories import PASSWORD, make_user
 from tests.platform.conftest import FakeClock
 from tests.redis_support import point_roles_at
+from tests.server_logs import checked_redis
 from tools.redis_process import RedisProcess, free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -89,7 +90,7 @@ def test_users_stay_logged_in_when_redis_comes_back_empty(
     on_private_redis.stop()
     assert_logged_in_everywhere(client, user.username)
 
-    with RedisProcess(port=port) as empty:  # a fresh data directory: every key is gone
+    with checked_redis(RedisProcess(port=port)) as empty:  # a fresh data directory: every key is gone
         breaker_clock.advance(settings.REDIS_BREAKER_RESET_SECONDS)
         state = get_client("state")
         assert not state.exists(session_cache_key(redis_key_prefix, client))

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import environ
 import pytest
+from channels_redis.core import RedisChannelLayer
+from django.utils.module_loading import import_string
+from django_redis.client import SentinelClient
 
-from trackeep.redis_config import channel_layer, django_redis_cache, parse_duration, role_settings
+from core.redis.cache_clients import MissOnUndecodableMixin
+from trackeep.redis_config import (
+    channel_layer,
+    channel_layer_socket_timeout,
+    django_redis_cache,
+    parse_duration,
+    role_settings,
+)
 
 
 @pytest.fixture
@@ -27,13 +37,13 @@ def env(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("500ms", 0.5), ("3s", 3.0), ("1m", 60.0), ("2", 2.0), (" 1.5 ", 1.5), ("250 ms", 0.25)],
+    [("500ms", 0.5), ("3s", 3.0), ("1m", 60.0), ("1h", 3600.0), ("2", 2.0), (" 1.5 ", 1.5), ("250 ms", 0.25)],
 )
 def test_parse_duration(text: str, seconds: float) -> None:
     assert parse_duration(text) == pytest.approx(seconds)
 
 
-@pytest.mark.parametrize("text", ["", "fast", "1h", "-1s", "3 seconds"])
+@pytest.mark.parametrize("text", ["", "fast", "1d", "-1s", "3 seconds"])
 def test_parse_duration_rejects_other_text(text: str) -> None:
     with pytest.raises(ValueError, match="not a duration"):
         parse_duration(text)
@@ -43,7 +53,53 @@ def test_defaults(env) -> None:  # type: ignore[no-untyped-def]
     role = role_settings(env(), "cache")
     assert role.url == "redis://127.0.0.1:6379/0"
     assert (role.pool_size, role.connect_timeout, role.read_timeout) == (20, 1.0, 1.0)
+    # The seed's pool settings (section 5.3): wait 5 s for a connection, refresh hourly.
+    assert (role.pool_timeout, role.health_check_interval, role.max_connection_age) == (5.0, 30.0, 3600.0)
     assert role.sentinels == ()
+
+
+def test_pool_settings_from_the_environment(env) -> None:  # type: ignore[no-untyped-def]
+    role = role_settings(
+        env(REDIS_POOL_TIMEOUT="250ms", REDIS_HEALTH_CHECK_INTERVAL="0", REDIS_MAX_CONN_AGE="10m"), "state"
+    )
+    cache = django_redis_cache(role, key_prefix="tk", ignore_exceptions=False, timeout=60)
+    assert cache["OPTIONS"]["CONNECTION_POOL_KWARGS"] == {
+        "max_connections": 20,
+        "timeout": 0.25,
+        "health_check_interval": 0.0,
+        "max_connection_age": 600.0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("REDIS_POOL_TIMEOUT", "-1s", "REDIS_POOL_TIMEOUT: not a duration"),
+        ("REDIS_MAX_CONN_AGE", "forever", "REDIS_MAX_CONN_AGE: not a duration"),
+        ("REDIS_READ_TIMEOUT", "1d", "REDIS_READ_TIMEOUT: not a duration"),
+        ("REDIS_POOL_SIZE", "0", "REDIS_POOL_SIZE must be at least 1"),
+    ],
+)
+def test_bad_pool_settings_name_the_variable(env, variable: str, value: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match=message):
+        role_settings(env(**{variable: value}), "state")
+
+
+def test_channel_layer_socket_timeout_outlasts_its_blocking_receive(env) -> None:  # type: ignore[no-untyped-def]
+    role = role_settings(
+        env(REDIS_READ_TIMEOUT="500ms", REDIS_WRITE_TIMEOUT="500ms", REDIS_CHANNELS_URL="redis://ch:6379/2"),
+        "channels",
+    )
+    layer = channel_layer(role, prefix="tk")
+    (host,) = layer["CONFIG"]["hosts"]
+    assert host["address"] == "redis://ch:6379/2"
+    # BZPOPMIN blocks up to brpop_timeout seconds server-side; the read must wait longer than that.
+    assert (
+        host["socket_timeout"] == channel_layer_socket_timeout(role) == RedisChannelLayer.brpop_timeout + 0.5
+    )
+    assert host["socket_keepalive"] is True
+    assert host["health_check_interval"] == 30.0
+    assert host["socket_connect_timeout"] == 1.0
 
 
 def test_role_url_beats_redis_url_beats_assembled_address(env) -> None:  # type: ignore[no-untyped-def]
@@ -81,8 +137,8 @@ def test_tls_url_and_timeouts_are_kept(env) -> None:  # type: ignore[no-untyped-
     options = cache["OPTIONS"]
     assert options["SOCKET_CONNECT_TIMEOUT"] == 0.25
     assert options["SOCKET_TIMEOUT"] == 3.0  # the longer of read and write
-    assert options["CONNECTION_POOL_KWARGS"] == {"max_connections": 50}
-    assert options["CONNECTION_POOL_CLASS"] == "core.redis.breaker.BreakerConnectionPool"
+    assert options["CONNECTION_POOL_KWARGS"]["max_connections"] == 50
+    assert options["CONNECTION_POOL_CLASS"] == "core.redis.pool.TrackeepConnectionPool"
 
 
 def test_sentinel_configuration_keeps_credentials_and_db(env) -> None:  # type: ignore[no-untyped-def]
@@ -96,10 +152,15 @@ def test_sentinel_configuration_keeps_credentials_and_db(env) -> None:  # type: 
     assert state.sentinels == (("s1", 26379), ("s2", 26380), ("s3", 26379))
     cache = django_redis_cache(state, key_prefix="tk", ignore_exceptions=False, timeout=60)
     assert cache["LOCATION"] == "redis://app:s%40cret@trackeep-state/3"  # the host names the master
-    assert cache["OPTIONS"]["CLIENT_CLASS"] == "django_redis.client.SentinelClient"
+    client_class = import_string(cache["OPTIONS"]["CLIENT_CLASS"])
+    assert issubclass(client_class, SentinelClient) and issubclass(client_class, MissOnUndecodableMixin)
     assert cache["OPTIONS"]["CONNECTION_FACTORY"] == "django_redis.pool.SentinelConnectionFactory"
     assert cache["OPTIONS"]["SENTINELS"] == [("s1", 26379), ("s2", 26380), ("s3", 26379)]
     assert "CONNECTION_POOL_CLASS" not in cache["OPTIONS"]  # Sentinel pools have no breaker
+    assert cache["OPTIONS"]["CONNECTION_POOL_KWARGS"] == {
+        "max_connections": 20,
+        "health_check_interval": 30.0,
+    }
     assert role_settings(settings, "cache").sentinel_master == "trackeep"
     layer = channel_layer(role_settings(settings, "channels"), prefix="tk")
     assert layer["CONFIG"]["hosts"] == [
@@ -108,6 +169,10 @@ def test_sentinel_configuration_keeps_credentials_and_db(env) -> None:  # type: 
             "master_name": "trackeep",
             "username": "app",
             "password": "s@cret",
+            "socket_timeout": RedisChannelLayer.brpop_timeout + 1.0,
+            "socket_connect_timeout": 1.0,
+            "socket_keepalive": True,
+            "health_check_interval": 30.0,
         }
     ]
     assert layer["CONFIG"]["prefix"] == "tk:ch"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 import redis
 
+from core.ratelimit.algorithms.fixed_window import FixedWindow
 from core.redis import keys
 from core.redis.client import get_client
-from core.redis.scripts import COUNTER_RELEASE, FIXED_WINDOW
 from tests.redis_support import point_roles_at
 from tools.redis_process import RedisProcess
 
 WINDOW_MS = 60_000
+FIXED_WINDOW, COUNTER_RELEASE = FixedWindow.script, FixedWindow.release_script
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The three algorithms, as Lua on the real Redis and as the in-process limiter: one contract for both.
+"""The algorithms, as Lua on the real Redis and as the in-process limiter: one contract for both.
 
 Time is a clock the test moves (passed into the scripts), except for the fixed window, whose clock is
 its counter's expiry in Redis: there the window is short and the test waits it out.
@@ -7,14 +7,16 @@ its counter's expiry in Redis: there the window is short and the test waits it o
 from __future__ import annotations
 
 import os
+import random
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
-from core.ratelimit import redis_limiter
+from core.ratelimit.algorithms import sliding_window
 from core.ratelimit.base import Check, Decision
 from core.ratelimit.local_limiter import LocalLimiter
 from core.ratelimit.redis_limiter import RedisLimiter
@@ -121,7 +123,9 @@ def test_peek_reports_usage_without_spending(harness: Harness, algorithm: str) -
     assert harness.limiter.peek([check])[0].used == 0
 
 
-@pytest.mark.parametrize("algorithm", ["sliding_window", "fixed_window", "token_bucket"])
+@pytest.mark.parametrize(
+    "algorithm", ["sliding_window", "sliding_window_counter", "fixed_window", "token_bucket"]
+)
 @pytest.mark.parametrize("backend", ["redis", "local"])
 def test_eight_racing_threads_against_a_limit_of_five_admit_exactly_five(
     backend: str, algorithm: str
@@ -175,11 +179,105 @@ def test_forked_workers_tag_their_sliding_log_members_apart() -> None:
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: report one member and leave at once
-        os.write(write, redis_limiter._member().encode())
+        os.write(write, sliding_window._member().encode())
         os._exit(0)
     os.waitpid(pid, 0)
     child = os.read(read, 64).decode()
     os.close(read)
     os.close(write)
-    parent = redis_limiter._member()
+    parent = sliding_window._member()
     assert child[:8] != parent[:8]  # different process tags, whatever the counters say
+
+
+# --- sliding-window counter: the constant-memory approximation of the log ---------------------------
+
+
+def counter(limit: int = 5, window: float = 60) -> Check:
+    return Check(policy(algorithm="sliding_window_counter", limit=limit, window=window), "ip:192.0.2.5")
+
+
+def test_counter_admits_exactly_the_limit_from_idle_then_as_the_old_window_slides_out(
+    harness: Harness,
+) -> None:
+    check = counter()  # 5 per minute
+    burst = harness.hit(check, 6)
+    assert allowed(burst) == [True] * 5 + [False]
+    assert [d.remaining for d in burst] == [4, 3, 2, 1, 0, 0]
+    assert burst[0].reset_ms == 120_000  # counted in this window, then sliding out over the next
+    # At 60 s the five count whole again (taken as spread over their window); a fifth of the next
+    # window later, one of them has slid out.
+    assert burst[5].retry_after_ms == 72_000
+    harness.advance(71.999)
+    assert allowed(harness.hit(check)) == [False]
+    harness.advance(0.001)
+    trickle = harness.hit(check, 2)
+    assert allowed(trickle) == [True, False]
+    assert trickle[1].retry_after_ms == 12_000  # one more slides out every 12 s
+    harness.advance(12)
+    assert allowed(harness.hit(check, 2)) == [True, False]
+    harness.advance(600)  # a long pause: the budget is whole again
+    assert allowed(harness.hit(check, 6)) == [True] * 5 + [False]
+
+
+def test_counter_refuses_the_double_burst_a_fixed_window_lets_through(harness: Harness) -> None:
+    check = counter()
+    assert allowed(harness.hit(check)) == [True]  # the window starts at 0 s
+    harness.advance(59.9)
+    assert allowed(harness.hit(check, 4)) == [True] * 4  # the rest of the budget, at its very end
+    harness.advance(0.2)  # 100 ms into the next window
+    assert allowed(harness.hit(check, 5)) == [False] * 5
+
+
+def test_counter_peek_weighs_the_previous_window(harness: Harness) -> None:
+    check = counter()
+
+    def standing() -> tuple[int, int, int]:
+        (usage,) = harness.limiter.peek([check])
+        return usage.used, usage.remaining, usage.reset_ms
+
+    harness.hit(check, 2)
+    assert standing() == (2, 3, 120_000)
+    harness.advance(90)  # half of the previous window is still inside the sliding one: one request
+    assert standing() == (1, 4, 30_000)
+    harness.advance(30)
+    assert standing() == (0, 5, 0)
+
+
+def test_counter_limits_every_span_and_the_two_backends_decide_alike() -> None:
+    """Random arrivals: Lua and Python agree on every decision, and no span of d seconds admits more
+    than limit * (1 + d / window), the documented bound (the log's bound is the limit itself)."""
+    limit, window = 10, 10.0
+    check = counter(limit, window)
+    clocks = [FakeClock(), FakeClock()]
+    limiters = [RedisLimiter(clocks[0]), LocalLimiter(clocks[1])]
+    rng = random.Random(20240611)
+    admitted: list[float] = []
+    at = 0.0
+    for _ in range(400):
+        step = rng.choice([0.0, 0.01, 0.1, 0.5, 1.0, 3.0])
+        at += step
+        for clock in clocks:
+            clock.advance(step)
+        on_redis, in_process = (limiter.hit([check])[0] for limiter in limiters)
+        assert on_redis == in_process, at
+        if on_redis.allowed:
+            admitted.append(at)
+    assert 0 < len(admitted) < 400
+    for first, start in enumerate(admitted):
+        for last in range(first, len(admitted)):
+            span = admitted[last] - start
+            assert last - first + 1 <= limit * (1 + span / window) + 1e-9
+    assert len(admitted) <= limit * (1 + at / window)
+
+
+def test_counter_key_expires_when_both_windows_have_slid_out(redis_key_prefix: str) -> None:
+    limiter = RedisLimiter()  # production path: the Redis clock
+    check = counter(limit=3, window=30)
+    limiter.hit([check] * 4)
+    assert 30_000 < get_client("state").pttl(check.key) <= 60_000
+
+
+@pytest.mark.parametrize(("limit", "window"), [(2**24, 60), (10**6, 10**6)])
+def test_counter_refuses_figures_it_cannot_store_or_compute_exactly(limit: int, window: int) -> None:
+    with pytest.raises(ImproperlyConfigured, match="sliding_window_counter"):
+        policy(algorithm="sliding_window_counter", limit=limit, window=window)

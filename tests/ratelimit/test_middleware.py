@@ -54,6 +54,32 @@ def test_limit_plus_one_gives_exactly_one_429_with_headers_then_passes_after_the
 
 
 @pytest.mark.parametrize(
+    ("algorithm", "spacing", "wait"),
+    [
+        ("sliding_window", 15, "10"),  # requests at 0, 15, 30, 45 s; at 50 s the first leaves in 10 s
+        ("token_bucket", 0, "10"),  # four at 0 s empty the bucket; at 5 s the next token is 10 s away
+        ("sliding_window_counter", 0, "70"),  # four at 0 s; one has slid out a quarter into the next window
+    ],
+)
+def test_a_denial_reports_the_same_moment_in_reset_and_retry_after(
+    use_policies: Callable[..., None], app_clock: FakeClock, algorithm: str, spacing: int, wait: str
+) -> None:
+    """IETF draft: with Retry-After present, RateLimit-Reset references the same point in time."""
+    use_policies(row(name="general", limit=4, window=60, algorithm=algorithm))
+    client = Client()
+    for _ in range(4):
+        assert client.get(MISSING_PAGE).status_code == 404
+        app_clock.advance(spacing)
+    app_clock.advance(5 - spacing)
+    denied = client.get(MISSING_PAGE)
+    assert denied.status_code == 429
+    assert denied["Retry-After"] == wait
+    assert denied["RateLimit-Reset"] == wait
+    assert abs(int(denied["X-RateLimit-Reset"]) - (time.time() + int(wait))) <= 2
+    assert json.loads(client.get(MISSING_PAGE, **JSON).content)["retry_after"] == int(wait)
+
+
+@pytest.mark.parametrize(
     ("path", "headers"),
     [
         (MISSING_PAGE, {"HTTP_ACCEPT": "application/json"}),
@@ -167,7 +193,7 @@ def test_general_check_is_one_round_trip_and_no_database_query(
     # The header's unread counts cost a round trip of their own without a limiter; with it they ride
     # in the limiter's pipeline (core.redis.prefetch), so the check adds no round trip to the page.
     assert len(sent) == len(baseline)
-    limiter_packets = [packet for packet in sent if b"EVALSHA" in packet]
+    limiter_packets = [packet for packet in sent if b":rl:" in packet]
     assert len(limiter_packets) == 1
     assert limiter_packets[0].count(b"EVALSHA") == 1
     assert b"HGETALL" in limiter_packets[0]

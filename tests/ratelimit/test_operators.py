@@ -62,6 +62,11 @@ def test_show_and_reset_a_user(busy_user: Any) -> None:
     assert all(line.split()[3] == "0" for line in after.splitlines() if line.startswith("login "))
 
 
+def test_show_takes_an_address_in_any_spelling(busy_user: Any) -> None:
+    assert "Rate limits of address ::1" in run("show", "--ip", "0:0::1")
+    assert usage_line(run("show", "--ip", " 192.0.2.7 "), "login")[1:4] == ["ip:192.0.2.7", "5", "2"]
+
+
 def test_show_and_reset_an_address_for_one_policy(busy_user: Any) -> None:
     assert usage_line(run("show", "--ip", "192.0.2.7"), "login")[1:4] == ["ip:192.0.2.7", "5", "2"]
     run("reset", "--ip", "192.0.2.7", "--policy", "login")
@@ -74,6 +79,11 @@ def test_show_and_reset_an_address_for_one_policy(busy_user: Any) -> None:
         (("show",), "Give --user ID or --ip ADDR"),
         (("show", "--user", "999999"), "No user with id 999999"),
         (("reset", "--ip", "192.0.2.1", "--policy", "nope"), "No policy 'nope'"),
+        (("show", "--ip", "not-an-ip"), "argument --ip: 'not-an-ip' is not an IP address"),
+        (("reset", "--ip", "192.0.2.300"), "argument --ip: '192.0.2.300' is not an IP address"),
+        (("show", "--user", "0"), "argument --user: must be at least 1, not 0"),
+        (("show", "--user", "-3"), "argument --user: must be at least 1, not -3"),
+        (("show", "--user", "alice"), "argument --user: 'alice' is not a whole number"),
     ],
 )
 def test_bad_input_is_a_clear_error(args: tuple[str, ...], message: str) -> None:

@@ -20,6 +20,7 @@ from core.redis import keys
 from core.redis.client import get_client
 from tests.factories import PASSWORD, make_user
 from tests.ratelimit.conftest import default_rows, policy, row
+from tests.server_logs import checked_redis
 from tools.redis_process import RedisProcess, free_port
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def redis_down(settings: Any) -> None:
 
 @pytest.fixture
 def private_redis(settings: Any) -> Iterator[RedisProcess]:
-    with RedisProcess() as server:
+    with checked_redis(RedisProcess()) as server:
         point_state_role_at(settings, server.url)
         yield server
 

@@ -2,6 +2,7 @@
 
 Starts two gunicorn processes on free ports against a SQLite file migrated in a temp dir, with this
 test's Redis key prefix, and sends more requests than the general limit, alternating between them.
+The servers' logs must hold no traceback.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.server_logs import assert_clean_logs
 from tools.redis_process import free_port
 
 pytestmark = [pytest.mark.slow]
@@ -48,6 +50,11 @@ def wait_until_serving(process: subprocess.Popen[bytes], port: int, log: Path) -
             pass
         time.sleep(0.1)
     pytest.fail(f"server on port {port} did not start:\n{log.read_text()[-3000:]}")
+
+
+def tracebacks(tmp_path: Path) -> list[str]:
+    """The server logs (``server-<port>.log``) that contain a traceback."""
+    return [log.name for log in sorted(tmp_path.glob("server-*.log")) if "Traceback" in log.read_text()]
 
 
 @pytest.fixture
@@ -96,9 +103,12 @@ def two_servers(tmp_path: Path, redis_key_prefix: str) -> Iterator[list[int]]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+    assert_clean_logs({log.name: log.read_text() for _, _, log in processes})
 
 
-def test_two_servers_sharing_redis_admit_exactly_the_limit_between_them(two_servers: list[int]) -> None:
+def test_two_servers_sharing_redis_admit_exactly_the_limit_between_them(
+    two_servers: list[int], tmp_path: Path
+) -> None:
     targets = [two_servers[n % 2] for n in range(REQUESTS)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(lambda port: (port, status_of(port, "/no-such-page/")), targets))
@@ -106,3 +116,4 @@ def test_two_servers_sharing_redis_admit_exactly_the_limit_between_them(two_serv
     assert len(admitted) == LIMIT
     assert set(admitted) == set(two_servers)  # both instances admitted part of the one budget
     assert all(status in (302, 404, 429) for _, status in statuses)
+    assert tracebacks(tmp_path) == []

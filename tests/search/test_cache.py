@@ -1,5 +1,5 @@
 """Cached search results: one Redis round trip and no query when repeated, invalidated by content
-writes, per user, seeded like ``caching.get_generation``, and fail-soft without Redis."""
+writes, per user, seeded from the clock, and fail-soft without Redis."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from redis.crc import key_slot
 
-from core.redis import caching, keys, ttl
+from core.redis import keys, ttl
 from core.redis.breaker import reset_all_breakers
 from core.redis.client import get_client
 from search import selectors
+from search.caches import SEARCH
 from search.query import SearchParams, words
 from tests.search.conftest import Writer
 from tools.redis_process import free_port
@@ -29,8 +30,8 @@ def titles(result: dict[str, Any]) -> list[str]:
 
 
 def entry_key(user_id: int, params: SearchParams) -> str:
-    generation = caching.get_generation(caching.SEARCH, user_id)
-    return str(caches["default"].make_key(keys.search_cache_key(user_id, generation, params.digest())))
+    key = keys.family_entry_cache_key("search", user_id, SEARCH.generation(user_id), [params.digest()])
+    return str(caches["default"].make_key(key))
 
 
 def test_a_repeated_search_is_one_redis_round_trip_and_no_query(
@@ -65,17 +66,17 @@ def test_users_never_see_each_others_results_cached_or_not(owner: Any, stranger:
 
 
 def test_the_counter_and_the_entry_share_one_cluster_slot(owner: Any) -> None:
-    counter = caches["default"].make_key(keys.generation_cache_key(caching.SEARCH, owner.pk))
+    counter = caches["default"].make_key(keys.generation_cache_key("search", owner.pk))
     assert key_slot(counter.encode()) == key_slot(entry_key(owner.pk, QUOKKA).encode())
 
 
-def test_a_missing_counter_is_seeded_from_the_clock_as_get_generation_does(owner: Any, write: Writer) -> None:
+def test_a_missing_counter_is_seeded_from_the_clock(owner: Any, write: Writer) -> None:
     write.note(owner, "Quokka facts")
-    counter = caches["default"].make_key(keys.generation_cache_key(caching.SEARCH, owner.pk))
+    counter = caches["default"].make_key(keys.generation_cache_key("search", owner.pk))
     get_client("cache").delete(counter)  # evicted or flushed
     before = int(time.time() * 1000)
     selectors.search(owner.pk, QUOKKA)
-    seeded = caching.get_generation(caching.SEARCH, owner.pk)
+    seeded = SEARCH.generation(owner.pk)
     assert before <= seeded <= int(time.time() * 1000)
     assert 0 < get_client("cache").ttl(counter) <= ttl.GENERATION
     assert selectors.search(owner.pk, QUOKKA)["cached"]
@@ -84,7 +85,7 @@ def test_a_missing_counter_is_seeded_from_the_clock_as_get_generation_does(owner
 def test_bumping_the_generation_invalidates_cached_results(owner: Any, write: Writer) -> None:
     write.note(owner, "Quokka facts")
     selectors.search(owner.pk, QUOKKA)
-    caching.bump_generation(caching.SEARCH, owner.pk)
+    SEARCH.invalidate(owner.pk)
     assert not selectors.search(owner.pk, QUOKKA)["cached"]
 
 
@@ -109,7 +110,7 @@ def test_without_the_redis_cache_results_are_cached_locally(
             again = selectors.search(owner.pk, QUOKKA)
     assert again["cached"] and titles(again) == ["Quokka facts"] and len(queries) == 0
     assert sent == []
-    caching.bump_generation(caching.SEARCH, owner.pk)
+    SEARCH.invalidate(owner.pk)
     assert not selectors.search(owner.pk, QUOKKA)["cached"]
 
 
@@ -124,10 +125,10 @@ def test_with_redis_down_every_search_is_computed_fresh(settings: Any, owner: An
         assert not result["cached"] and titles(result) == ["Quokka facts"]
 
 
-def test_the_script_reads_the_counter_bump_generation_increments(owner: Any, write: Writer) -> None:
+def test_the_script_reads_the_counter_invalidate_increments(owner: Any, write: Writer) -> None:
     write.note(owner, "Quokka facts")
     selectors.search(owner.pk, QUOKKA)
-    before = caching.get_generation(caching.SEARCH, owner.pk)
+    before = SEARCH.generation(owner.pk)
     write.note(owner, "Unrelated")  # one bump per write, after the index receiver has run
-    assert caching.get_generation(caching.SEARCH, owner.pk) == before + 1
+    assert SEARCH.generation(owner.pk) == before + 1
     assert not selectors.search(owner.pk, QUOKKA)["cached"]

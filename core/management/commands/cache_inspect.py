@@ -2,16 +2,22 @@
 
 SCANs (never KEYS) the keys under ``REDIS_KEY_PREFIX`` on the cache and state roles (once per
 server when they share one) and prints per family: key count, keys without expiry, TTL min/avg/max
-and an estimate of memory from MEMORY USAGE of a few sampled keys. Read-only.
+and an estimate of memory from MEMORY USAGE of a few sampled keys. Then the cache registry: every
+declared family with its scope, TTL, invalidating events, whether it can be warmed and how many keys
+it has; ``--user ID`` adds that user's generation and live entries per family. Read-only.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import redis
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.management.families import add_family_arguments, families_from_options
+from core.redis import keys
+from core.redis.client import cache_for, get_client, is_redis_backed
+from core.redis.errors import RedisUnavailable
+from core.redis.families import CacheFamily
 from core.redis.keyspace import (
     DEFAULT_LIMIT,
     DEFAULT_SAMPLE,
@@ -78,6 +84,9 @@ class Command(BaseCommand):
             help=f"SCAN COUNT hint, and progress every batch at -v 2 (default {SCAN_BATCH})",
         )
 
+        parser.add_argument("--user", type=int, metavar="ID", help="show this user's entries per family")
+        add_family_arguments(parser, required=False)
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["limit"] < 1 or options["batch"] < 1 or options["sample"] < 0:
             raise CommandError("--limit and --batch must be at least 1, --sample at least 0.")
@@ -85,6 +94,7 @@ class Command(BaseCommand):
         if not servers:
             raise CommandError("Neither the cache nor the state role is configured with Redis.")
         verbosity = options["verbosity"]
+        chosen = families_from_options(options, required=False)
         for roles, client in servers:
             try:
                 report = scan_keyspace(
@@ -96,10 +106,12 @@ class Command(BaseCommand):
                     batch=options["batch"],
                     on_batch=self._progress if verbosity >= 2 else None,
                 )
-            except redis.RedisError as exc:
+            except RedisUnavailable as exc:
                 raise CommandError(f"Redis for {'+'.join(roles)} unreachable: {exc}") from exc
             if verbosity >= 1:
                 self._print(report)
+        if verbosity >= 1:
+            self._print_registry(chosen, options["user"])
 
     def _progress(self, scanned: int) -> None:
         self.stdout.write(f"  scanned {scanned} keys...")
@@ -120,6 +132,19 @@ class Command(BaseCommand):
             )
             self.stdout.write(self.style.SQL_FIELD(line) if n == 0 else line)
 
+    def _print_registry(self, chosen: list[CacheFamily], user_id: int | None) -> None:
+        self.stdout.write(self.style.MIGRATE_HEADING("Cache families (registry)"))
+        for family in chosen:
+            events = ", ".join(family.invalidated_by) or "-"
+            warm = "warmable" if family.warmable else "not warmable"
+            self.stdout.write(
+                f"  {family.name}: {family.scope}, TTL {_seconds(family.ttl)}, invalidated by {events}, "
+                f"{warm}, {_family_keys(family)} keys  {family.description}"
+            )
+            if user_id is not None and family.per_user:
+                generation, live = _user_entries(family, user_id)
+                self.stdout.write(f"    user {user_id}: generation {generation}, {live} live entries")
+
     @staticmethod
     def _row(stats: FamilyStats) -> tuple[str, ...]:
         return (
@@ -132,3 +157,21 @@ class Command(BaseCommand):
             _bytes(stats.estimated_bytes),
             stats.example,
         )
+
+
+def _family_keys(family: CacheFamily) -> int:
+    """How many keys (entries and generation counters) ``family`` has on the cache role (SCAN)."""
+    if not is_redis_backed("cache"):
+        return 0
+    pattern = keys.family_cache_pattern(family.name)
+    return sum(1 for _ in get_client("cache").scan_iter(match=pattern, count=SCAN_BATCH))
+
+
+def _user_entries(family: CacheFamily, user_id: int) -> tuple[int, int]:
+    """``family``'s current generation for ``user_id`` and how many entries exist at it (SCAN)."""
+    generation = family.generation(user_id)
+    if not is_redis_backed("cache"):
+        return generation, 0
+    pattern = cache_for("cache").make_key(keys.family_entry_cache_key(family.name, user_id, generation, ()))
+    live = sum(1 for _ in get_client("cache").scan_iter(match=f"{pattern}*", count=SCAN_BATCH))
+    return generation, live

@@ -1,54 +1,40 @@
-"""``manage.py cache_invalidate``: drop users' cached data by family.
+"""``manage.py cache_invalidate``: drop cached data by family, per user or whole.
 
-``search`` and ``dashboard`` bump the user's generation counter (one INCR: every cached entry of
-that family is unreachable from then on and expires by TTL); ``profile`` deletes the cached
-profile. ``--users all --all-families`` walks every user in primary-key order.
+Each family of the cache registry is invalidated with one INCR of its generation counter: every
+entry of that family is unreachable from then on and expires by TTL. Per-user families are
+invalidated for the selected users (``--users all`` walks every user in primary-key order); global
+families once.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from accounts.selectors import forget_profile
 from core.management.base import UserChunkCommand
-from core.redis.caching import GENERATION_FAMILIES, bump_generation
-
-PROFILE = "profile"
-FAMILIES = (*GENERATION_FAMILIES, PROFILE)
-
-
-def families_from_options(options: dict[str, Any]) -> list[str]:
-    chosen = list(options.get("family") or [])
-    if options.get("all_families") or "all" in chosen:
-        return list(FAMILIES)
-    if not chosen:
-        raise CommandError(f"Choose --family ({'|'.join(FAMILIES)}|all) or --all-families.")
-    return list(dict.fromkeys(chosen))
+from core.management.families import add_family_arguments, families_from_options
+from core.redis.families import CacheFamily
 
 
 class Command(UserChunkCommand):
-    help = "Invalidate cached search results, dashboards and/or profiles of some or all users."
+    help = "Invalidate cached families (search, dashboard, profile, ...) of some or all users."
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
-        parser.add_argument(
-            "--family",
-            action="append",
-            choices=[*FAMILIES, "all"],
-            help="family to invalidate; repeat for several",
-        )
-        parser.add_argument("--all-families", action="store_true", help="same as --family all")
+        add_family_arguments(parser, required=True)
 
     def describe(self, options: dict[str, Any]) -> str:
-        return f"invalidate {', '.join(families_from_options(options))}"
+        return f"invalidate {', '.join(f.name for f in families_from_options(options, required=True))}"
+
+    def process_global(self, options: dict[str, Any]) -> list[CacheFamily]:
+        chosen = [f for f in families_from_options(options, required=True) if not f.per_user]
+        for family in chosen:
+            family.invalidate()
+        return chosen
 
     def process(self, user_ids: list[int], options: dict[str, Any]) -> None:
-        families = families_from_options(options)
+        chosen = [f for f in families_from_options(options, required=True) if f.per_user]
         for user_id in user_ids:
-            for family in families:
-                if family == PROFILE:
-                    forget_profile(user_id)
-                else:
-                    bump_generation(family, user_id)
+            for family in chosen:
+                family.invalidate(user_id)

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.management.arguments import ip_address, positive_int
 from core.ratelimit import identity, selectors, services
 from core.ratelimit.base import Check
 from core.ratelimit.policies import all_policies
-from core.redis.client import RedisDisabled
+from core.redis.errors import RedisUnavailable
 
 
 class Command(BaseCommand):
@@ -27,8 +27,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=("policies", "show", "reset"))
         who = parser.add_mutually_exclusive_group()
-        who.add_argument("--user", type=int, metavar="ID", help="a user id")
-        who.add_argument("--ip", metavar="ADDR", help="a client address")
+        who.add_argument("--user", type=positive_int, metavar="ID", help="a user id")
+        who.add_argument("--ip", type=ip_address, metavar="ADDR", help="a client IPv4 or IPv6 address")
         parser.add_argument("--policy", metavar="NAME", help="only this policy (default: all)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -51,7 +51,7 @@ class Command(BaseCommand):
                         f"Reset {label}: {found} active budget(s) deleted across {len(checks)}."
                     )
                 )
-        except (redis.RedisError, RedisDisabled) as exc:
+        except RedisUnavailable as exc:
             raise CommandError(f"The rate-limit Redis (state role) is unreachable: {exc}") from exc
 
     def _selection(self, options: dict[str, Any]) -> tuple[str, list[Check]]:
@@ -72,7 +72,7 @@ class Command(BaseCommand):
         return label, checks
 
     def _policies(self) -> None:
-        row = "{:<15} {:>6} {:>8}  {:<15} {:<15} {:<6} {}"
+        row = "{:<15} {:>6} {:>8}  {:<22} {:<15} {:<6} {}"
         self.stdout.write(
             row.format("policy", "limit", "window", "algorithm", "identity", "outage", "applies to")
         )

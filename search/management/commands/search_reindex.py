@@ -15,8 +15,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.management.users import id_chunks, selection_from_options
-from core.redis import caching
 from search import indexing
+from search.caches import SEARCH
 from search.models import KINDS
 
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
                     user_id, chunk_size, dry_run, progress=self._progress(user_id) if verbosity >= 3 else None
                 )
                 if not dry_run:
-                    caching.bump_generation(caching.SEARCH, user_id)
+                    SEARCH.invalidate(user_id)
                 items.update(report.items)
                 stale.update(report.stale)
                 done += 1
