@@ -1,4 +1,4 @@
-"""System checks for the job queue: declared queues exist; RQ's keys sit under our prefix."""
+"""System checks for the job queue: settings in range, declared queues exist, RQ's keys under our prefix."""
 
 from __future__ import annotations
 
@@ -8,6 +8,32 @@ from django.conf import settings
 from django.core.checks import Error, Warning, register
 
 from core.jobs.registry import declared_jobs
+
+# Each JOBS_* number and its smallest sensible value.
+MINIMUMS = {
+    "JOBS_TIMEOUT_SECONDS": 1,
+    "JOBS_RETRIES": 0,
+    "JOBS_RESULT_TTL_SECONDS": 0,
+    "JOBS_FAILED_TTL_SECONDS": 1,
+    "JOBS_HEARTBEAT_SECONDS": 1,
+    "JOBS_ABANDONED_GRACE_SECONDS": 1,
+    "JOBS_MAINTENANCE_SECONDS": 1,
+}
+
+
+@register()
+def check_job_settings(app_configs: Any, **kwargs: Any) -> list[Error]:
+    errors = [
+        Error(f"{name} must be at least {minimum} (it is {getattr(settings, name)}).", id="trackeep.E011")
+        for name, minimum in MINIMUMS.items()
+        if getattr(settings, name) < minimum
+    ]
+    backoff = settings.JOBS_RETRY_BACKOFF_SECONDS
+    if not backoff or min(backoff) < 0:
+        errors.append(
+            Error("JOBS_RETRY_BACKOFF_SECONDS needs at least one wait, none negative.", id="trackeep.E011")
+        )
+    return errors
 
 
 @register()

@@ -160,6 +160,20 @@ def test_check_flags_a_job_declared_on_an_unknown_queue(monkeypatch: pytest.Monk
     assert error.id == "trackeep.E010" and "'urgent'" in error.msg
 
 
+def test_check_flags_job_settings_out_of_range(settings) -> None:  # type: ignore[no-untyped-def]
+    assert checks.check_job_settings(None) == []
+    settings.JOBS_RETRIES = -1
+    settings.JOBS_HEARTBEAT_SECONDS = 0
+    settings.JOBS_RETRY_BACKOFF_SECONDS = []
+    errors = checks.check_job_settings(None)
+    assert {e.id for e in errors} == {"trackeep.E011"}
+    assert [e.msg.split()[0] for e in errors] == [
+        "JOBS_RETRIES",
+        "JOBS_HEARTBEAT_SECONDS",
+        "JOBS_RETRY_BACKOFF_SECONDS",
+    ]
+
+
 def test_check_flags_rq_keys_outside_our_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
     assert checks.check_rq_key_prefix(None) == []
     monkeypatch.setattr("rq.defaults.RQ_KEY_PREFIX", "rq")
