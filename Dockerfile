@@ -1,5 +1,6 @@
 # Trackeep application image. The default command serves HTTP with gunicorn sync workers (WSGI);
-# docker-compose.yml runs the same image as Daphne (WebSockets, ASGI) and as the one-shot migrate.
+# docker-compose.yml runs the same image as Daphne (WebSockets, ASGI), as the job worker and scheduler,
+# and as the one-shot migrate.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

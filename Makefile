@@ -21,7 +21,8 @@ migrate: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 
-## Serve the app at http://$(HOST):$(PORT) (SQLite in var/, private Redis started and stopped here).
+## Serve the app at http://$(HOST):$(PORT) with a job worker and the scheduler (Procfile.dev; SQLite in
+## var/, private Redis started and stopped here). Ctrl-C stops all of them.
 run: migrate
 	@echo ""
 	@echo "  Trackeep: http://$(HOST):$(PORT)/"
@@ -29,8 +30,9 @@ run: migrate
 	@echo ""
 	$(if $(filter 1 yes true,$(DEMO)),$(BIN)/python -m tools.with_redis --conf deploy/redis/dev.conf --dir var/redis -- \
 		$(BIN)/python manage.py seed_demo --skip-if-seeded)
-	$(BIN)/python -m tools.with_redis --conf deploy/redis/dev.conf --dir var/redis -- \
-		$(BIN)/daphne -b $(HOST) -p $(PORT) trackeep.asgi:application
+	HOST=$(HOST) PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/python -m tools.with_redis --conf deploy/redis/dev.conf --dir var/redis -- \
+		$(BIN)/honcho start --procfile Procfile.dev --env /dev/null
 
 ## `make run` with a small demo dataset added on first start (sign in as demo1, password trackeep-demo).
 demo:

@@ -95,6 +95,30 @@ def private_redis_roles(settings, tmp_path: Path) -> Iterator[RedisProcess]:  # 
 
 
 @pytest.fixture
+def job_redis_server(tmp_path: Path) -> Iterator[RedisProcess]:
+    with checked_redis(RedisProcess(data_dir=tmp_path / "redis")) as server:
+        yield server
+
+
+@pytest.fixture
+def job_redis_url(job_redis_server: RedisProcess) -> str:
+    return job_redis_server.url
+
+
+@pytest.fixture
+def job_redis(settings, job_redis_server: RedisProcess, job_redis_url: str) -> RedisProcess:  # type: ignore[no-untyped-def]
+    """The job queue (``RQ_QUEUES``) on a redis-server of this test's own.
+
+    RQ's key prefix is fixed per process, so a per-test prefix cannot keep a test's jobs apart: any
+    test that enqueues jobs uses this. ``job_redis_server``/``job_redis_url`` may be overridden.
+    """
+    settings.RQ_QUEUES = {
+        name: {**config, "URL": job_redis_url} for name, config in settings.RQ_QUEUES.items()
+    }
+    return job_redis_server
+
+
+@pytest.fixture
 def round_trips(monkeypatch: pytest.MonkeyPatch) -> Callable[[], Any]:
     """``with round_trips() as sent:`` collects every packet written to Redis (one per round trip).
 

@@ -1,6 +1,7 @@
-"""App config for the platform layer; registers the Redis system checks."""
+"""App config for the platform layer: registers the system checks and imports every app's jobs."""
 
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class CoreConfig(AppConfig):
@@ -9,4 +10,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import checks  # noqa: F401  (registers the checks)
+        from core.jobs import checks as job_checks  # noqa: F401
         from core.ratelimit import checks as ratelimit_checks  # noqa: F401
+
+        # Each app's jobs.py declares its jobs (@core.jobs.job): import them in every process, so a
+        # worker knows them all before it runs one.
+        autodiscover_modules("jobs")

@@ -53,6 +53,9 @@ class RedisProcess:
     config_file: Path | None = None
     extra_args: tuple[str, ...] = ()
     data_dir: Path | None = None
+    # In a session of its own, Ctrl-C at the terminal does not reach the server: whoever started it
+    # stops it after the processes that use it (tools.with_redis, for make run's worker shut-down).
+    detached: bool = False
     _proc: subprocess.Popen[bytes] | None = None
     _tmp: tempfile.TemporaryDirectory[str] | None = None
     # The server's log as it was when it last stopped (kept after a temporary data dir is removed).
@@ -83,7 +86,9 @@ class RedisProcess:
             "--logfile", str(self.data_dir / "redis.log"),
             *self.extra_args,
         ]  # fmt: skip
-        self._proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._proc = subprocess.Popen(
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=self.detached
+        )
         self._wait_until_ready()
         return self
 

@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
         parser.error("no command given")
     if os.environ.get("REDIS_URL"):
         return subprocess.call(command)
-    with RedisProcess(config_file=args.conf, data_dir=args.dir) as redis:
+    with RedisProcess(config_file=args.conf, data_dir=args.dir, detached=True) as redis:
         env = {**os.environ, "REDIS_URL": redis.url}
         print(f"Private Redis running at {redis.url}", flush=True)
         child = subprocess.Popen(command, env=env)

@@ -6,7 +6,8 @@ Three roles (cache, state, channels; see docs/architecture.md) each get a URL. A
 a username in the URL selects an ACL user. ``REDIS_SENTINELS`` switches every role to Sentinel
 discovery: each role asks for the master named by ``REDIS_<ROLE>_SENTINEL_MASTER``, else
 ``REDIS_SENTINEL_MASTER`` (so cache and state can stay separate instances), keeping the role URL's
-credentials and DB number. Kept free of Django imports so settings can use it.
+credentials and DB number. The job queue (django-rq) gets its own connection settings on a role.
+Kept free of Django imports so settings can use it.
 
 Pools (seed section 5.3): a request that finds all ``REDIS_POOL_SIZE`` connections busy waits up to
 ``REDIS_POOL_TIMEOUT`` for one; idle connections are PINGed before use after
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 import environ
 from channels_redis.core import RedisChannelLayer
@@ -198,3 +199,27 @@ def channel_layer(role: RedisRole, *, prefix: str) -> dict[str, object]:
             "group_expiry": 3600,
         },
     }
+
+
+def rq_connection(role: RedisRole) -> dict[str, object]:
+    """The connection part of an ``RQ_QUEUES`` entry (django-rq) on ``role``.
+
+    The job queue has connections of its own, not django-redis's pool: an RQ worker raises its
+    connection's socket timeout above its blocking dequeue, which must not reach the cache clients.
+    Processes that only enqueue keep the role's short timeouts.
+    """
+    parts = urlsplit(role.url)
+    if role.sentinels:
+        return {
+            "SENTINELS": list(role.sentinels),
+            "MASTER_NAME": role.sentinel_master,
+            "DB": int(parts.path.strip("/") or 0),
+            "USERNAME": unquote(parts.username) if parts.username else None,
+            "PASSWORD": unquote(parts.password) if parts.password else None,
+            "SOCKET_TIMEOUT": role.read_timeout,
+            "CONNECTION_KWARGS": {"socket_connect_timeout": role.connect_timeout},
+        }
+    query = dict(parse_qsl(parts.query))
+    query.setdefault("socket_timeout", str(role.read_timeout))
+    query.setdefault("socket_connect_timeout", str(role.connect_timeout))
+    return {"URL": urlunsplit(parts._replace(query=urlencode(query)))}

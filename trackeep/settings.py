@@ -7,6 +7,7 @@ variable is listed in the README's configuration table.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
@@ -14,7 +15,7 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from core.redis.keys import VIEW_RATE_LIMIT_PREFIX
-from trackeep.redis_config import channel_layer, django_redis_cache, role_settings
+from trackeep.redis_config import channel_layer, django_redis_cache, role_settings, rq_connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "channels",
+    "django_rq",
     "django_htmx",
     "django_ratelimit",
     "csp",
@@ -157,6 +159,44 @@ CHANNEL_LAYERS = {
     "default": channel_layer(REDIS_ROLES["channels"], prefix=REDIS_KEY_PREFIX)
     if REDIS_PUBSUB_ENABLED
     else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+}
+
+# --- Background jobs (core.jobs: RQ through django-rq, on the state role) --------------------
+# RQ reads its key prefix from the environment when it is first imported, which is after settings:
+# its keys then sit under ours, inside the compose ACL's ~tk:*. An RQ_KEY_PREFIX set outside wins
+# (core.jobs.checks reports one that disagrees with REDIS_KEY_PREFIX).
+JOBS_KEY_PREFIX = f"{REDIS_KEY_PREFIX}:rq"
+os.environ.setdefault("RQ_KEY_PREFIX", JOBS_KEY_PREFIX)
+# Queues in the order a worker serves them: default (fan-out, reader copies), low (imports, rebuilds).
+JOBS_QUEUES = ["default", "low"]
+# A run longer than this is stopped and counts as a failure (retried like one).
+JOBS_TIMEOUT_SECONDS = env.int("JOBS_TIMEOUT_SECONDS", default=600)
+# Retries of a failed or abandoned job, and the wait before each (the last repeats).
+JOBS_RETRIES = env.int("JOBS_RETRIES", default=3)
+JOBS_RETRY_BACKOFF_SECONDS = env.list("JOBS_RETRY_BACKOFF_SECONDS", cast=int, default=[10, 60, 300])
+# How long finished and failed jobs stay visible in the admin.
+JOBS_RESULT_TTL_SECONDS = env.int("JOBS_RESULT_TTL_SECONDS", default=24 * 60 * 60)
+JOBS_FAILED_TTL_SECONDS = env.int("JOBS_FAILED_TTL_SECONDS", default=14 * 24 * 60 * 60)
+# A running job's heartbeat period; a job whose worker has sent none for the grace period on top is
+# abandoned (its worker died) and retried. Workers look for abandoned jobs every maintenance period.
+JOBS_HEARTBEAT_SECONDS = env.int("JOBS_HEARTBEAT_SECONDS", default=30)
+JOBS_ABANDONED_GRACE_SECONDS = env.int("JOBS_ABANDONED_GRACE_SECONDS", default=60)
+JOBS_MAINTENANCE_SECONDS = env.int("JOBS_MAINTENANCE_SECONDS", default=60)
+RQ_QUEUES = {
+    name: {
+        **rq_connection(REDIS_ROLES["state"]),
+        # Job arguments are JSON: nothing read back from Redis is unpickled.
+        "SERIALIZER": "rq.serializers.JSONSerializer",
+        "DEFAULT_TIMEOUT": JOBS_TIMEOUT_SECONDS,
+        "DEFAULT_RESULT_TTL": JOBS_RESULT_TTL_SECONDS,
+    }
+    for name in JOBS_QUEUES
+}
+RQ = {
+    "WORKER_CLASS": "core.jobs.worker.Worker",
+    "JOB_CLASS": "core.jobs.declared.DeclaredJob",
+    # core.jobs.enqueue sends at once; enqueue_on_commit waits for the transaction, explicitly.
+    "COMMIT_MODE": "auto",
 }
 
 # --- Accounts and authentication (django-allauth) --------------------------------------------

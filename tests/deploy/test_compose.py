@@ -156,6 +156,23 @@ def test_http_runs_on_gunicorn_and_websockets_on_daphne(services: dict[str, dict
     assert daphne[daphne.index("--port") + 1] == "8001"
 
 
+@pytest.mark.parametrize(("name", "command"), [("worker", "jobs_worker"), ("scheduler", "jobs_scheduler")])
+def test_job_services_run_the_app_image_on_the_state_redis(
+    services: dict[str, dict[str, Any]], name: str, command: str
+) -> None:
+    service = services[name]
+    assert (service["build"], service["image"]) == (services["web"]["build"], services["web"]["image"])
+    assert service["command"] == ["python", "manage.py", command]
+    env = app_env(service)
+    assert env["TRACKEEP_MODE"] == "production"
+    assert env["REDIS_STATE_URL"] == "redis://trackeep:redispass@redis-state:6379/0"
+    assert {"redis-state", "migrate"} <= set(service["depends_on"])
+    # A recent heartbeat of this container's worker (or scheduler), not an HTTP port.
+    assert service["healthcheck"]["test"][:5] == ["CMD", "python", "manage.py", "jobs_health", name]
+    # One scheduler: RQ's cron loop has no leader election.
+    assert "deploy" not in services["scheduler"]
+
+
 def test_nginx_routes_websockets_to_daphne_and_the_rest_to_gunicorn() -> None:
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
     upstreams = dict(re.findall(r"upstream (\w+) \{[^}]*?server ([\w.-]+:\d+);", conf))

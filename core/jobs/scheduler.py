@@ -1,0 +1,63 @@
+"""The periodic scheduler (``manage.py jobs_scheduler``): RQ's CronScheduler fed from the registry.
+
+RQ's cron loop (sleep until the next job is due, enqueue, heartbeat) is used as it is, and it shows
+in the django-rq admin pages. What changes is how a due job is enqueued: RQ's CronJob uses a plain
+queue (pickled arguments, no retries); here it goes through core.jobs like every other job, so the
+worker (which reads JSON only) can run it and it gets its declared retries, timeout and queue.
+
+Run exactly one scheduler per deployment: RQ's cron loop has no leader election, so two would
+enqueue every run twice. Interval jobs run once right after the scheduler starts.
+"""
+
+from __future__ import annotations
+
+from redis import Redis
+from rq import cron_job_registry
+from rq.cron import CronJob, CronScheduler
+from rq.defaults import DEFAULT_CRON_JOB_HISTORY_LIMIT, DEFAULT_CRON_JOB_HISTORY_TTL
+from rq.job import Job
+
+from core.jobs.queueing import enqueue_call, get_queue
+from core.jobs.registry import PeriodicJob, options_of, periodic_jobs
+
+
+class PeriodicCronJob(CronJob):
+    """A periodic job, enqueued through core.jobs and recorded in RQ's cron job history."""
+
+    def enqueue(self, connection: Redis) -> Job:
+        assert self.func is not None
+        with connection.pipeline() as pipeline:
+            job = enqueue_call(self.func, self.args, self.kwargs, pipeline=pipeline)
+            assert job.enqueued_at is not None
+            enqueued = job.enqueued_at.timestamp()
+            # As RQ's CronJob.enqueue: the job history (admin) and the cron job registry.
+            pipeline.zadd(self.job_history_key, {job.id: enqueued})
+            pipeline.zremrangebyrank(self.job_history_key, 0, -(DEFAULT_CRON_JOB_HISTORY_LIMIT + 1))
+            pipeline.expire(self.job_history_key, DEFAULT_CRON_JOB_HISTORY_TTL)
+            cron_job_registry.add(self.name, pipeline, enqueue_timestamp=enqueued)
+            pipeline.execute()
+        return job
+
+
+def cron_job(periodic: PeriodicJob) -> PeriodicCronJob:
+    options = options_of(periodic.func)
+    return PeriodicCronJob(
+        queue_name=options.queue,
+        func=periodic.func,
+        args=periodic.args,
+        kwargs=periodic.kwargs,
+        interval=periodic.interval,
+        cron=periodic.cron,
+        job_timeout=options.timeout,
+        name=periodic.name,
+    )
+
+
+def build_scheduler(name: str = "") -> CronScheduler:
+    """A CronScheduler holding every registered periodic job (none registered: an idle one)."""
+    scheduler = CronScheduler(connection=get_queue().connection, name=name)
+    for periodic in periodic_jobs():
+        scheduler.get_jobs().append(cron_job(periodic))
+        schedule = periodic.cron or f"every {periodic.interval} s"
+        scheduler.log.info("Periodic job %s: %s", periodic.name, schedule)
+    return scheduler
