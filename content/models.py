@@ -110,6 +110,8 @@ class Task(OwnedItem):
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.MEDIUM)
     due_date = models.DateField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The user's own estimate; completing a task does not overwrite it (``percent_done`` shows 100),
+    # so reopening a task gives back the progress it had.
     progress = models.PositiveSmallIntegerField(
         default=0, validators=[MaxValueValidator(100)], help_text="Percent done, 0 to 100."
     )
@@ -133,6 +135,11 @@ class Task(OwnedItem):
     @property
     def is_done(self) -> bool:
         return self.status == self.Status.COMPLETED
+
+    @property
+    def percent_done(self) -> int:
+        """What pages show: 100 once completed, else the task's own progress."""
+        return 100 if self.is_done else self.progress
 
     @property
     def is_overdue(self) -> bool:

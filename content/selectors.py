@@ -245,7 +245,7 @@ def card_for(user: Any, kind: str, item_id: Any) -> dict[str, Any] | None:
     elif isinstance(item, Task):
         card |= {"title": item.title, "summary": item.description[:200], "status": item.status}
         due = item.due_date.isoformat() if item.due_date else None
-        card |= {"priority": item.priority, "due_date": due, "progress": item.progress}
+        card |= {"priority": item.priority, "due_date": due, "progress": item.percent_done}
     elif isinstance(item, Note):
         card |= {"title": item.title, "summary": item.content[:200], "is_pinned": item.is_pinned}
     elif isinstance(item, StoredFile):

@@ -281,9 +281,9 @@ def _check_parent(item: Task | Note, owner_id: int) -> None:
 
 
 def _sync_completion(task: Task, now: dt.datetime) -> None:
+    """``completed_at`` follows the status; ``progress`` stays the user's (``Task.percent_done``)."""
     if task.status == Task.Status.COMPLETED:
         task.completed_at = task.completed_at or now
-        task.progress = 100
     else:
         task.completed_at = None
 
@@ -316,7 +316,7 @@ def set_task_status(task: Task, status: str) -> Task:
     _sync_completion(task, now)
     task.updated_at = now
     with transaction.atomic():
-        task.save(update_fields=["status", "completed_at", "progress", "updated_at"])
+        task.save(update_fields=["status", "completed_at", "updated_at"])
         _changed(task.owner_id, Change("task", (task.pk,), UPDATED))
     return task
 
