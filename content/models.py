@@ -68,6 +68,13 @@ class OwnedItem(models.Model):
 
 
 class Bookmark(OwnedItem):
+    class FolderRoot(models.TextChoices):
+        """The browser's own container a bookmark file put the bookmark's folders in."""
+
+        NONE = "", "None"
+        TOOLBAR = "toolbar", "Bookmarks bar"
+        UNFILED = "unfiled", "Other bookmarks"
+
     title = models.CharField(max_length=TITLE_MAX)
     url = models.URLField("URL", max_length=URL_MAX)
     description = models.TextField(blank=True)
@@ -76,6 +83,13 @@ class Bookmark(OwnedItem):
     is_favorite = models.BooleanField("favourite", default=False)
     read_at = models.DateTimeField(null=True, blank=True, editable=False)
     tags = models.ManyToManyField(Tag, related_name="bookmarks", blank=True)
+    # Where an imported bookmark sat in the browser (folder names from the top, [] for the top
+    # itself; the first one is the browser's own container when ``folder_root`` is set; None for
+    # bookmarks made here) and the icon the browser stored for it (a data: image): the HTML export
+    # puts both back, whatever tags the bookmark has since.
+    folder = models.JSONField(null=True, blank=True, default=None, editable=False)
+    folder_root = models.CharField(max_length=8, blank=True, choices=FolderRoot.choices, editable=False)
+    icon = models.TextField(blank=True, editable=False)
 
     class Meta(OwnedItem.Meta):
         indexes: ClassVar = [
@@ -89,6 +103,11 @@ class Bookmark(OwnedItem):
     @property
     def domain(self) -> str:
         return (urlsplit(self.url).hostname or "").removeprefix("www.")
+
+    @property
+    def icon_src(self) -> str:
+        """The image pages show beside the title: the page's favicon, else the imported icon."""
+        return self.favicon_url or self.icon
 
 
 class Task(OwnedItem):

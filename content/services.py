@@ -534,6 +534,9 @@ def import_bookmarks(owner: Any, entries: Sequence[NetscapeEntry], result: Impor
                 title=entry.title,
                 description=entry.description,
                 favicon_url=entry.icon_url,
+                folder=entry.folder,
+                folder_root=entry.folder_root,
+                icon=entry.icon,
                 created_at=created,
                 updated_at=entry.updated_at or created,
             )

@@ -41,6 +41,9 @@ def _bookmark(item: Bookmark) -> dict[str, Any]:
         "is_read": item.is_read,
         "is_favorite": item.is_favorite,
         "read_at": fmt.dump_time(item.read_at),
+        "folder": item.folder,
+        "folder_root": item.folder_root,
+        "icon": item.icon,
         **_times(item),
         "tags": _tag_names(item),
     }

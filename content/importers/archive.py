@@ -23,8 +23,9 @@ from django.core.validators import URLValidator
 
 from content import archive_format as fmt
 from content import tagnames
+from content.importers.netscape import FOLDER_DEPTH_MAX, FOLDER_NAME_MAX, ICON_MAX, clean_icon
 from content.importers.result import ImportResult
-from content.models import TAG_COLOR_VALIDATOR, TAG_NAME_MAX, TITLE_MAX, URL_MAX, Task
+from content.models import TAG_COLOR_VALIDATOR, TAG_NAME_MAX, TITLE_MAX, URL_MAX, Bookmark, Task
 
 _validate_url = URLValidator()
 # An archive may expand to at most this many times CONTENT_IMPORT_MAX_BYTES (a ZIP bomb guard that
@@ -141,7 +142,27 @@ def _clean_bookmark(raw: dict[str, Any]) -> dict[str, Any]:
         "is_read": _bool(raw, "is_read"),
         "is_favorite": _bool(raw, "is_favorite"),
         "read_at": _time(raw, "read_at"),
+        **_folder(raw),
     }
+
+
+def _folder(raw: dict[str, Any]) -> dict[str, Any]:
+    """A bookmark's browser folder (optional: archives of older versions have none)."""
+    folder = raw.get("folder")
+    if folder is not None and (
+        not isinstance(folder, list)
+        or len(folder) > FOLDER_DEPTH_MAX
+        or not all(isinstance(name, str) and len(name) <= FOLDER_NAME_MAX for name in folder)
+    ):
+        raise Invalid("folder is not a list of folder names")
+    root = _text(raw, "folder_root", 8)
+    if root not in Bookmark.FolderRoot.values or (root and not folder):
+        raise Invalid("folder_root is not one Trackeep knows")
+    icon = _text(raw, "icon", ICON_MAX)
+    if icon and not clean_icon(icon):
+        raise Invalid("icon is not an image")
+    names = [name.replace("\x00", "") for name in folder] if folder is not None else None
+    return {"folder": names, "folder_root": root, "icon": icon}
 
 
 def _clean_task(raw: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from content.importers import archive as archive_import
 from content.importers import netscape
 from content.importers.result import ImportResult
 from content.models import Bookmark, Note, ShareLink, StoredFile, Tag, Task
-from tests.factories import make_user
+from tests.factories import make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -300,3 +300,71 @@ def test_zip_bombs_are_refused_before_decompressing(client_of: Client, settings:
     response = import_file(client_of, "content:import_archive", "bomb.zip", bomb.getvalue())
     assert response.status_code == 400 and b"expands to far more" in response.content
     assert not StoredFile.objects.exists()
+
+
+ICON_PNG = (
+    "data:image/png;base64,"
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+ROUND_TRIP = f"""<!DOCTYPE NETSCAPE-Bookmark-file-1>
+<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">
+<TITLE>Bookmarks</TITLE>
+<H1>Bookmarks</H1>
+<DL><p>
+    <DT><H3 PERSONAL_TOOLBAR_FOLDER="true">Bookmarks bar</H3>
+    <DL><p>
+        <DT><A HREF="https://bar.example/" ICON="{ICON_PNG}">On the bar</A>
+        <DT><H3>Dev</H3>
+        <DL><p>
+            <DT><A HREF="https://dev.example/" TAGS="imported">Dev thing</A>
+        </DL><p>
+    </DL><p>
+    <DT><H3>Reading</H3>
+    <DL><p>
+        <DT><A HREF="https://read.example/" TAGS="imported,later">To read</A>
+        <DT><A HREF="https://evil.example/" ICON="data:text/html;base64,PHNjcmlwdD4=">Not an image</A>
+    </DL><p>
+    <DT><A HREF="https://top.example/" TAGS="imported">At the top</A>
+</DL><p>
+"""
+
+
+def placement(html: bytes) -> dict[str, tuple[list[str], str, str]]:
+    """Where each bookmark of a bookmark file sits: folder names, root container kind, icon."""
+    entries = netscape.parse(html, ImportResult())
+    return {entry.url: (entry.folder, entry.folder_root, entry.icon) for entry in entries}
+
+
+def test_html_export_puts_every_bookmark_back_in_its_own_folder(client_of: Client, owner: Any) -> None:
+    """Tags such as "imported" never move a bookmark: the export rebuilds the imported folders,
+    the bookmarks-bar root and the icons (issue 15, item 5)."""
+    import_file(client_of, "content:import_bookmarks", "bookmarks.html", ROUND_TRIP.encode())
+    original = placement(ROUND_TRIP.encode())
+    assert original["https://bar.example/"] == (["Bookmarks bar"], "toolbar", ICON_PNG)
+    assert original["https://evil.example/"][2] == ""  # only images are kept as icons
+
+    exported = client_of.get(reverse("content:export_bookmarks")).content
+    assert placement(exported) == original
+    assert b'<H3 PERSONAL_TOOLBAR_FOLDER="true">Bookmarks bar</H3>' in exported
+    assert f'ICON="{ICON_PNG}"'.encode() in exported
+
+    other = make_user()
+    result = ImportResult()
+    services.import_bookmarks(other, netscape.parse(exported, result), result)
+    assert tags_by_url(other) == tags_by_url(owner)
+    page = signed_in(other).get(reverse("content:bookmark_list")).content.decode()
+    assert f'src="{ICON_PNG}"' in page  # the imported icon is shown
+
+
+def test_archive_keeps_browser_folders_and_icons(client_of: Client, owner: Any) -> None:
+    import_file(client_of, "content:import_bookmarks", "bookmarks.html", ROUND_TRIP.encode())
+    services.create_bookmark(owner, url="https://made.here/", title="Made here", tags=["x"])
+    first = archive_bytes(client_of)
+    services.delete_items(owner.pk, "bookmark", Bookmark.objects.values_list("pk", flat=True))
+    import_file(client_of, "content:import_archive", "archive.zip", first)
+    assert comparable(archive_bytes(client_of)) == comparable(first)
+    assert Bookmark.objects.get(url="https://made.here/").folder is None  # never in a browser folder
+    exported = client_of.get(reverse("content:export_bookmarks")).content
+    assert {url: place for url, place in placement(exported).items() if url != "https://made.here/"} == (
+        placement(ROUND_TRIP.encode())
+    )
