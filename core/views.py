@@ -1,11 +1,12 @@
-"""Platform views: the home page and the health endpoints."""
+"""Platform views: the home page, the health endpoints and the favicon."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from analytics.selectors import home_dashboard
 from core.redis.client import is_redis_backed
@@ -35,3 +36,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
     status = 200 if database else 503
     body = {"database": database, "redis": redis, "degraded": not all(redis.values())}
     return JsonResponse(body, status=status)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the static icon."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

@@ -21,6 +21,7 @@ from content.importers import netscape
 from content.importers.result import ImportResult
 from content.models import Bookmark, Note, ShareLink, StoredFile, Tag, Task
 from tests.factories import make_user, signed_in
+from tests.html_support import repeated_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -368,3 +369,18 @@ def test_archive_keeps_browser_folders_and_icons(client_of: Client, owner: Any) 
     assert {url: place for url, place in placement(exported).items() if url != "https://made.here/"} == (
         placement(ROUND_TRIP.encode())
     )
+
+
+def test_import_export_page_has_unique_element_ids(client_of: Client) -> None:
+    """Two import forms on one page: each file input has its own id and label (issue 15 item 10)."""
+    page = client_of.get(reverse("content:transfer")).content.decode()
+    assert repeated_ids(page) == []
+    assert page.count('type="file"') == 2
+    refused = import_file(client_of, "content:import_archive", "x.zip", b"not a zip")
+    assert refused.status_code == 400 and repeated_ids(refused.content.decode()) == []
+    partial = client_of.post(
+        reverse("content:import_bookmarks"),
+        {"file": SimpleUploadedFile("x.png", b"\x89PNG")},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'id="bookmark_form-file"' in partial  # the swapped-in form keeps its own ids
