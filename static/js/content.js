@@ -1,10 +1,11 @@
 // Content pages: upload progress, readable errors for htmx forms, tag suggestions, share-link copy.
 (function () {
-  // Forms marked data-swap-errors show their 4xx answer (the form with its errors) in place.
+  // Forms marked data-swap-errors show their 4xx answer (the form with its errors) in place; a
+  // rate-limit answer is no form, so it is left to the error toast (feedback.js).
   document.addEventListener("htmx:beforeSwap", function (event) {
     var form = event.detail.requestConfig && event.detail.requestConfig.elt;
     var status = event.detail.xhr.status;
-    if (form && form.closest("[data-swap-errors]") && status >= 400 && status < 500) {
+    if (form && form.closest("[data-swap-errors]") && status >= 400 && status < 500 && status !== 429) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }

@@ -474,7 +474,7 @@
       Object.keys(data.errors).forEach(function (field) {
         data.errors[field].forEach(function (error) { messages.push(error.message); });
       });
-    } else if (data && data.error) messages.push(data.error);
+    } else if (data && (data.detail || data.error)) messages.push(data.detail || data.error);
     else messages.push("Could not send. Check your connection and try again.");
     messages.forEach(function (text) { box.appendChild(el("li", "", text)); });
   }
@@ -553,7 +553,7 @@
     var details = form.closest("details");
     postJson(form, e.submitter)
       .then(function (r) {
-        if (!r.ok) return r.json().then(function (data) { setStatus(data.error || "That did not work."); });
+        if (!r.ok) return r.json().then(function (data) { setStatus(data.detail || data.error || "That did not work."); });
         if (details) details.open = false;
         // The change arrives as a socket event; without a socket, show it the plain way.
         if (!socket || socket.readyState !== WebSocket.OPEN) location.reload();
