@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Model
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from content import sniff, tagnames
 from content.models import URL_MAX, Bookmark, Note, StoredFile, Tag, Task
@@ -258,6 +259,7 @@ def import_too_large_message() -> str:
 # --- list filters ---------------------------------------------------------------------------
 
 YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+TAG_OPTION_CHARS = 32
 
 
 def yes_no(value: str | None) -> bool | None:
@@ -273,7 +275,9 @@ class FilterForm(forms.Form):
 
     def __init__(self, data: Any, *, tags: list[Tag]) -> None:
         super().__init__(data)
-        self.fields["tag"].choices = [("", "All tags"), *((tag.pk, tag.name) for tag in tags)]
+        # Cut long names: a select is as wide as its longest option (phones would scroll sideways).
+        labels = ((tag.pk, Truncator(tag.name).chars(TAG_OPTION_CHARS)) for tag in tags)
+        self.fields["tag"].choices = [("", "All tags"), *labels]
         self.fields["sort"].choices = self.sort_choices
         self.is_valid()
 

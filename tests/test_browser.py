@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from content import services
-from content.models import Task
+from content.models import Tag, Task
 from core.ratelimit import policies
+from messaging import services as messaging
 from tests.browser_support import browser_marks, chromium, signed_in_page
 from tests.factories import make_user, signed_in
 
@@ -54,3 +56,74 @@ def test_a_server_error_or_lost_connection_is_shown(page: Any, user: Any) -> Non
     page.route("**/toggle/", lambda route: route.abort())
     page.locator(f"#task-{task.pk} button.done-toggle").click()
     page.locator(".toast", has_text="could not be reached").wait_for()
+
+
+LONG = "a-very-long-name-without-any-space-that-would-push-the-page-wider-than-a-phone"
+PHONE = {"width": 390, "height": 844}
+
+
+def fill_everything(user: Any) -> dict[str, int]:
+    """Items with long unbroken words everywhere a phone layout could overflow."""
+    tags = [f"{LONG}/{n}" for n in range(3)]
+    bookmark = services.create_bookmark(
+        user, url=f"https://example.com/{LONG}/{LONG}", title=f"Title {LONG}", description=LONG, tags=tags
+    )
+    task = services.create_task(user, title=f"Task {LONG}", description=LONG, tags=tags, progress=30)
+    services.create_task(user, title="Sub", parent=task)
+    note = services.create_note(
+        user,
+        title=f"Note {LONG}",
+        content=f"# {LONG}\n\n```\n{LONG} {LONG}\n```\n\n| a | b |\n|---|---|\n| {LONG} | {LONG} |",
+        tags=tags,
+    )
+    stored = services.create_file(user, upload=SimpleUploadedFile(f"{LONG}.txt", b"hello"), tags=tags)
+    services.create_share_link(stored)
+    tag = Tag.objects.filter(owner=user).first()
+    conversation = messaging.start_direct(user, make_user(username=f"friend{LONG[:20]}"))
+    messaging.send_message(user, conversation.pk, f"hello {LONG}")
+    return {"bookmark": bookmark.pk, "task": task.pk, "note": note.pk, "file": stored.pk,
+            "tag": tag.pk, "conversation": conversation.pk}  # fmt: skip
+
+
+def main_pages(ids: dict[str, int]) -> list[str]:
+    return [
+        "/",
+        "/content/bookmarks/", f"/content/bookmarks/{ids['bookmark']}/", "/content/bookmarks/new/",
+        f"/content/bookmarks/{ids['bookmark']}/edit/",
+        "/content/tasks/", f"/content/tasks/{ids['task']}/", "/content/tasks/new/",
+        "/content/notes/", f"/content/notes/{ids['note']}/", "/content/notes/new/",
+        "/content/files/", f"/content/files/{ids['file']}/", "/content/files/upload/",
+        "/content/tags/", f"/content/tags/{ids['tag']}/", "/content/transfer/",
+        "/search/", f"/search/?q={LONG[:10]}",
+        "/messages/", f"/messages/c/{ids['conversation']}/", "/messages/new/", "/messages/notifications/",
+        "/accounts/profile/", "/accounts/sessions/", "/accounts/2fa/",
+    ]  # fmt: skip
+
+
+def test_phone_pages_never_scroll_sideways(live_server: Any, user: Any) -> None:
+    """At 390 px every main page fits its width, whatever the content (issue 15 item 6)."""
+    ids = fill_everything(user)
+    with chromium() as browser:
+        page = signed_in_page(browser, live_server.url, user)
+        page.set_viewport_size(PHONE)
+        wide = {}
+        for path in main_pages(ids):
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.status == 200, path
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                wide[path] = width
+        assert wide == {}
+
+
+def test_the_tags_page_stays_short_on_a_phone(live_server: Any, user: Any) -> None:
+    for n in range(40):
+        services.create_tag(user, name=f"tag number {n}")
+    with chromium() as browser:
+        page = signed_in_page(browser, live_server.url, user)
+        page.set_viewport_size(PHONE)
+        page.goto(f"{live_server.url}/content/tags/")
+        rows = page.locator("[data-tag-row]")
+        assert rows.count() == 40
+        heights = [rows.nth(n).bounding_box()["height"] for n in (0, 20, 39)]
+        assert max(heights) <= 64  # one compact row per tag: name, counts and actions
