@@ -14,6 +14,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Model
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -121,10 +122,21 @@ class NoteForm(ParentItemForm):
     class Meta:
         model = Note
         fields = ("title", "content", "is_pinned", "parent")
-        widgets = {"content": forms.Textarea(attrs={"rows": 14})}
+        widgets = {
+            "content": forms.Textarea(
+                attrs={
+                    "rows": 14,
+                    # Live preview: rendered by the server (same renderer as saving) after a pause.
+                    "hx-post": reverse_lazy("content:note_preview"),
+                    "hx-trigger": "input changed delay:800ms",
+                    "hx-target": "#note-preview",
+                    "hx-sync": "this:replace",
+                }
+            )
+        }
         labels = {"parent": "Inside note"}
         help_texts = {
-            "content": "Markdown: **bold**, _italic_, lists, tables, ``` code blocks ```, [links](https://…)."
+            "content": "Markdown: **bold**, _italic_, lists, - [ ] tasks, tables, ```python code```, links."
         }
 
 

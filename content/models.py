@@ -23,12 +23,14 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from content.rendering import plain_text, render_markdown
 from content.uploads import upload_path
 
 TAG_COLOR_VALIDATOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #3b82f6.")
 TAG_NAME_MAX = 100
 TITLE_MAX = 300
 URL_MAX = 2000
+SUMMARY_MAX = 240
 
 
 class Tag(models.Model):
@@ -169,8 +171,10 @@ class Task(OwnedItem):
 class Note(OwnedItem):
     title = models.CharField(max_length=TITLE_MAX)
     content = models.TextField("content (Markdown)", blank=True)
-    # Rendered and sanitised when saved (content.rendering), so pages never render Markdown.
+    # Rendered and sanitised when saved (content.rendering), so pages never render Markdown; the
+    # summary is its plain text, for list previews.
     content_html = models.TextField(blank=True, editable=False)
+    summary = models.CharField(max_length=SUMMARY_MAX, blank=True, editable=False)
     is_pinned = models.BooleanField("pinned", default=False)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
@@ -185,6 +189,11 @@ class Note(OwnedItem):
 
     def __str__(self) -> str:
         return self.title
+
+    def render(self) -> None:
+        """Compute ``content_html`` and ``summary`` from ``content`` (before saving)."""
+        self.content_html = render_markdown(self.content)
+        self.summary = plain_text(self.content_html, SUMMARY_MAX)
 
 
 class StoredFile(OwnedItem):

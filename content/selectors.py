@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Lower, Substr
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
 from content.models import Bookmark, Note, ShareLink, StoredFile, Tag, Task
@@ -39,7 +39,6 @@ MODELS: dict[str, type[Model]] = {
 ITEM_KINDS = ("bookmark", "task", "note", "file")
 TAG_RELATIONS = {"bookmark": "bookmarks", "task": "tasks", "note": "notes", "file": "files"}
 MAX_PARENT_DEPTH = 100
-EXCERPT_LENGTH = 240
 
 _TAGS = Prefetch("tags", queryset=Tag.objects.order_by(Lower("name")))
 _PRIORITY_RANK = {"urgent": 0, "high": 1, "medium": 2, "low": 3}
@@ -137,7 +136,7 @@ def notes_for(
     if pinned is not None:
         queryset = queryset.filter(is_pinned=pinned)
     order = NOTE_SORTS.get(sort, NOTE_SORTS["updated"])
-    queryset = queryset.annotate(excerpt=Substr("content", 1, EXCERPT_LENGTH)).select_related("parent")
+    queryset = queryset.select_related("parent")
     queryset = queryset.defer("content", "content_html", "parent__content", "parent__content_html")
     return queryset.prefetch_related(_TAGS).order_by(*order)
 

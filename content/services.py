@@ -32,7 +32,7 @@ from content.importers.archive import Archive
 from content.importers.netscape import NetscapeEntry
 from content.importers.result import ImportResult
 from content.models import Bookmark, Note, ShareLink, StoredFile, Tag, Task
-from content.rendering import render_markdown
+from content.rendering import set_task
 from content.selectors import MODELS, TAG_RELATIONS, would_cycle
 from content.sniff import SNIFF_BYTES, TypeMismatch, check_claim, sniff
 from content.uploads import UploadRejected, check_upload, clean_file_name, upload_path
@@ -331,7 +331,7 @@ def create_note(owner: Any, *, title: str, tags: Iterable[str] = (), **fields: A
     note = Note(owner_id=owner.pk, title=title.strip(), created_at=now, updated_at=now)
     _set_fields(note, fields, NOTE_FIELDS)
     _check_parent(note, owner.pk)
-    note.content_html = render_markdown(note.content)
+    note.render()
     _save_item(note, "note", owner.pk, tags or None)
     return note
 
@@ -340,9 +340,24 @@ def update_note(note: Note, *, tags: Iterable[str] | None = None, **fields: Any)
     _set_fields(note, fields, NOTE_FIELDS)
     note.title = note.title.strip()
     _check_parent(note, note.owner_id)
-    note.content_html = render_markdown(note.content)
+    note.render()
     note.updated_at = timezone.now()
     _save_item(note, "note", note.owner_id, tags)
+    return note
+
+
+class NoSuchTask(ValueError):
+    """The note has no task item with that number."""
+
+
+def set_note_task(note: Note, index: int, done: bool) -> Note:
+    """Tick (or untick) task item ``index`` of the note's Markdown: the source line changes, so
+    editing the note shows it too. Nothing is written when it already was so."""
+    text = set_task(note.content, index, done)
+    if text is None:
+        raise NoSuchTask(index)
+    if text != note.content:
+        update_note(note, content=text)
     return note
 
 
@@ -489,7 +504,7 @@ def refresh_derived(item: Model) -> None:
     elif isinstance(item, Task):
         _sync_completion(item, now)
     elif isinstance(item, Note):
-        item.content_html = render_markdown(item.content)
+        item.render()
 
 
 def announce_admin_change(item: Model, kind: str, created: bool) -> None:
@@ -637,9 +652,10 @@ def _restore_tree(
     """Restore tasks or notes, then point each new one at its parent (by uid), refusing loops."""
 
     def build(fields: dict[str, Any]) -> Any:
-        if model is Note:
-            fields["content_html"] = render_markdown(fields["content"])
-        return model(owner_id=owner_id, **fields)
+        item = model(owner_id=owner_id, **fields)
+        if isinstance(item, Note):
+            item.render()
+        return item
 
     pairs = _restore_rows(model, kind, owner_id, rows, result, build=build)
     if not any(row["parent"] for _, row in pairs):

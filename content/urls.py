@@ -42,6 +42,8 @@ urlpatterns = [
     *_item_routes("note", "notes", notes),
     path("notes/new/", notes.note_create, name="note_create"),
     path("notes/<dbid:pk>/pin/", notes.note_pin, name="note_pin"),
+    path("notes/<dbid:pk>/task/", notes.note_task, name="note_task"),
+    path("notes/preview/", notes.note_preview, name="note_preview"),
     *_item_routes("file", "files", files),
     path("files/upload/", files.file_upload, name="file_upload"),
     path("files/<dbid:pk>/download/", files.file_download, name="file_download"),

@@ -54,4 +54,22 @@
   document.addEventListener("focusin", function (event) {
     if (event.target.classList && event.target.classList.contains("share-url")) event.target.select();
   });
+
+  // Task lists in a note: ticking a box sets that item in the note's source (the server answers
+  // with the re-rendered note). Boxes in the live preview are only a picture of the note.
+  document.addEventListener("click", function (event) {
+    var box = event.target.closest && event.target.closest(".markdown input.task-box");
+    if (box && !box.closest("[data-task-url]")) event.preventDefault();
+  });
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    var body = box.matches && box.matches("input.task-box") && box.closest("[data-task-url]");
+    if (!body || !window.htmx) return;
+    htmx.ajax("POST", body.dataset.taskUrl, {
+      source: body,
+      target: body,
+      swap: "outerHTML",
+      values: { index: box.dataset.task, done: box.checked ? "1" : "0" },
+    });
+  });
 })();
