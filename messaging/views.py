@@ -14,6 +14,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -357,7 +358,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"marked": marked})
     if marked:
-        flash.success(request, f"Marked {marked} notification(s) as read.")
+        flash.success(request, f"Marked {marked} notification{pluralize(marked)} as read.")
     return redirect("messaging:notifications")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -10,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from content import services
-from content.models import Tag, Task
+from content.models import Bookmark, Tag, Task
 from core.ratelimit import policies
 from messaging import services as messaging
 from tests.browser_support import browser_marks, chromium, signed_in_page
@@ -127,3 +128,20 @@ def test_the_tags_page_stays_short_on_a_phone(live_server: Any, user: Any) -> No
         assert rows.count() == 40
         heights = [rows.nth(n).bounding_box()["height"] for n in (0, 20, 39)]
         assert max(heights) <= 64  # one compact row per tag: name, counts and actions
+
+
+def test_times_follow_the_browsers_locale_and_the_users_zone(live_server: Any, user: Any) -> None:
+    user.timezone = "Asia/Tokyo"
+    user.save()
+    bookmark = services.create_bookmark(user, url="https://example.com/", title="Example")
+    moment = dt.datetime(2026, 1, 1, 20, 0, tzinfo=dt.UTC)  # 05:00 on Jan 2 in Tokyo
+    Bookmark.objects.filter(pk=bookmark.pk).update(created_at=moment, updated_at=moment)
+    with chromium() as browser:
+        page = signed_in_page(browser, live_server.url, user, locale="de-DE")
+        page.goto(f"{live_server.url}/content/bookmarks/{bookmark.pk}/")
+        saved = page.locator("dt:has-text('Saved') + dd time")
+        page.wait_for_function("document.querySelector('time[data-tk-time]').textContent.includes('.')")
+        assert saved.inner_text() == "02.01.2026, 05:00"
+        assert page.evaluate("trackeepTime.format('2026-01-01T20:00:00Z')") == "02.01.2026, 05:00"
+        page.goto(f"{live_server.url}/content/bookmarks/")
+        assert page.locator("#bookmark-list time").inner_text() == "02.01.2026"

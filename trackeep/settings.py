@@ -89,6 +89,8 @@ TEMPLATES = [
                 "accounts.context_processors.signup",
                 "messaging.context_processors.unread_counts",
             ],
+            # ``|when``: one time format on every page (core/templatetags/when.py).
+            "builtins": ["core.templatetags.when"],
         },
     },
 ]

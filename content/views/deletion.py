@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from content import services
@@ -26,11 +27,11 @@ def _info(kind: str) -> KindInfo:
 def _consequences(item: Any) -> list[str]:
     """What else the delete touches, said plainly on the confirmation page."""
     if isinstance(item, Task) and (n := item.subtasks.count()):
-        return [f"Its {n} subtask(s) will be kept as top-level tasks."]
+        return [f"Its {n} subtask{pluralize(n)} will be kept as top-level tasks."]
     if isinstance(item, Note) and (n := item.children.count()):
-        return [f"Its {n} child note(s) will be kept as top-level notes."]
+        return [f"Its {n} child note{pluralize(n)} will be kept as top-level notes."]
     if isinstance(item, StoredFile) and (n := item.share_links.count()):
-        return [f"Its {n} share link(s) will stop working."]
+        return [f"Its {n} share link{pluralize(n)} will stop working."]
     if isinstance(item, Tag):
         return ["Items carrying this tag are kept; only the tag is removed from them."]
     return []

@@ -95,11 +95,6 @@
 
   /* --- rendering messages (mirrors templates/messaging/_message.html) --------------------- */
 
-  function timeLabel(iso) {
-    var date = new Date(iso);
-    return date.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-  }
-
   function postForm(action, fields, confirmText) {
     var form = el("form", "inline-form");
     form.method = "post";
@@ -180,9 +175,7 @@
     var meta = el("div", "tk-meta");
     meta.appendChild(el("strong", "", d.sender ? d.sender.username : "Deleted user"));
     meta.appendChild(document.createTextNode(" "));
-    var time = el("time", "", timeLabel(d.created_at));
-    time.dateTime = d.created_at;
-    meta.appendChild(time);
+    meta.appendChild(window.trackeepTime.element(d.created_at));  // the pages' one format (time.js)
     meta.appendChild(document.createTextNode(" "));
     var edited = el("span", "muted", "(edited)");
     edited.setAttribute("data-tk-edited", "");
@@ -324,7 +317,8 @@
       var last = row.querySelector("[data-tk-last]");
       last.textContent = "";
       last.appendChild(el("strong", "", (d.sender ? d.sender.username : "Someone") + ":"));
-      last.appendChild(document.createTextNode(" " + d.body.slice(0, 120) + " · just now"));
+      last.appendChild(document.createTextNode(" " + d.body.slice(0, 120) + " · "));
+      last.appendChild(window.trackeepTime.element(d.created_at));
       if (!mine) {
         var badge = row.querySelector("[data-tk-unread]");
         setBadge(badge, badgeValue(badge) + 1);
