@@ -1,10 +1,12 @@
-"""django-allauth adapter: closed sign-up by default, and Trackeep's login limiter."""
+"""django-allauth adapters: closed sign-up by default, Trackeep's login limiter, and two-factor
+messages that say what to do."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.http import HttpRequest
 
 from accounts import login_throttle
@@ -31,3 +33,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is not None:
             login_throttle.release(client_ip(request), _account(credentials))
         return user
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "unverified_email": (
+            "Verify your email address first: open the link we sent you (or send a new one below), "
+            "then turn on two-factor authentication."
+        ),
+    }
