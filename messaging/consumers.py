@@ -9,8 +9,10 @@ here anonymous sockets are closed and every conversation is checked against the 
 
 Frames from the client are JSON ``{type, conversation_id, data}``: ``message.send``,
 ``typing.started``/``typing.stopped``, ``reaction.add``/``reaction.remove``, ``read``, ``sync``,
-``subscribe``, ``ping``. Sending over the socket is not rate limited yet (the general limiter is HTTP
-middleware); the composer posts over HTTP, which is.
+``subscribe`` (``{"conversation_ids": [...]}``, or ``{"all": true}``: the user's 100 most recently
+active conversations, which every page's socket listens to for the header's badge), ``ping``.
+Sending over the socket is not rate limited yet (the general limiter is HTTP middleware); the
+composer posts over HTTP, which is.
 
 Close codes: 4401 not signed in or session ended, 4404 not a member (or no such conversation).
 """
@@ -173,6 +175,8 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
 
     async def _subscribe(self, conversation_id: Any, data: dict[str, Any]) -> None:
         raw = data.get("conversation_ids")
+        if data.get("all") is True:
+            raw = await database_sync_to_async(selectors.listened_conversation_ids)(self.user.pk)
         if not isinstance(raw, list) or len(raw) > MAX_SUBSCRIPTIONS:
             raise ClientError(f"conversation_ids must be a list of at most {MAX_SUBSCRIPTIONS} ids")
         wanted = {_int(value, "conversation_ids") for value in raw}

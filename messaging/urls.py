@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/<dbid:notification_id>/", views.notification_open, name="notification_open"),
     path("c/<dbid:conversation_id>/", views.conversation, name="conversation"),
+    path("c/<dbid:conversation_id>/row/", views.inbox_row, name="inbox_row"),
     path("c/<dbid:conversation_id>/send/", views.send, name="send"),
     path("c/<dbid:conversation_id>/messages/", views.messages_json, name="messages"),
     path("c/<dbid:conversation_id>/history/", views.history_fragment, name="history"),

@@ -354,7 +354,8 @@ def notifications(request: HttpRequest) -> HttpResponse:
 def notifications_read(request: HttpRequest) -> HttpResponse:
     raw_ids = request.POST.getlist("id")
     ids = [n for n in (parse_id(v) for v in raw_ids) if n is not None] if raw_ids else None
-    marked = services.mark_notifications_read(request.user, ids)
+    conversation_id = parse_id(request.POST.get("conversation"))
+    marked = services.mark_notifications_read(request.user, ids, conversation_id=conversation_id)
     if _wants_json(request):
         return JsonResponse({"marked": marked})
     if marked:
@@ -380,3 +381,11 @@ def counts(request: HttpRequest) -> HttpResponse:
             "conversations": {str(k): v for k, v in found.conversations.items()},
         }
     )
+
+
+@login_required
+@require_GET
+def inbox_row(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """One inbox row, for a conversation that appears while the inbox is open."""
+    row = selectors.inbox_row(request.user.pk, conversation_id)
+    return render(request, "messaging/_inbox_row.html", {"row": row})

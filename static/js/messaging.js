@@ -1,7 +1,8 @@
 /* Trackeep live messaging: one WebSocket per tab (/ws/messages/), reconnecting with exponential
    backoff. Every page without it still works: links and forms post normally. With it:
-   - the header bell and the Messages badge update live;
-   - the inbox subscribes to its conversations and updates last messages and unread badges;
+   - the header bell and the Messages badge update live on every page: each page's socket listens to
+     the user's recent conversations ({all: true}) and to each new one it is told about;
+   - the inbox updates last messages and unread badges, and shows new conversations as they come;
    - a conversation page joins its conversation with ?after=<last id seen>, so a reconnect replays
      exactly what was missed; the composer posts over HTTP (rate limited like every request) and
      messages, edits, deletions, reactions and typing appear without reloading; older messages load
@@ -301,6 +302,21 @@
     return inbox ? inbox.querySelector('[data-tk-row="' + conversationId + '"]') : null;
   }
 
+  function insertRow(conversationId) {
+    if (!inbox || inbox.dataset.tkFirstPage !== "1" || inboxRow(conversationId)) return;
+    var url = inbox.dataset.tkRowUrl.replace("/0/", "/" + conversationId + "/");
+    fetch(url, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html || inboxRow(conversationId)) return;
+        var template = document.createElement("template");
+        template.innerHTML = html.trim();  // server-rendered and escaped by Django's templates
+        var row = template.content.firstElementChild;
+        if (row) { inbox.prepend(row); window.trackeepTime.apply(row); }
+      })
+      .catch(function () {});
+  }
+
   function onMessageCreated(conversationId, d) {
     var mine = !!d.sender && d.sender.id === me;
     if (live && conversationId === cid) {
@@ -313,6 +329,7 @@
       return;
     }
     var row = inboxRow(conversationId);
+    if (!row) insertRow(conversationId);
     if (row) {
       var last = row.querySelector("[data-tk-last]");
       last.textContent = "";
@@ -340,7 +357,10 @@
 
   function onConversationUpdated(conversationId, d) {
     if (conversationId !== cid) {
-      if (inbox && d.action === "added") setInboxHint();
+      if (d.action === "added") {
+        send({ type: "subscribe", data: { conversation_ids: [conversationId] } });
+        insertRow(conversationId);
+      }
       return;
     }
     if (d.action === "renamed") {
@@ -353,17 +373,6 @@
     } else if (d.action === "archived" || d.action === "restored") {
       setStatus("This conversation was " + d.action + ". Reload the page to see the change.");
     }
-  }
-
-  function setInboxHint() {
-    var hint = document.querySelector("[data-tk-inbox-hint]");
-    if (hint) return;
-    hint = el("p", "message", "You were added to a new conversation. ");
-    hint.setAttribute("data-tk-inbox-hint", "");
-    var link = el("a", "", "Reload");
-    link.href = location.href;
-    hint.appendChild(link);
-    inbox.before(hint);
   }
 
   function handle(ev) {
@@ -422,6 +431,7 @@
       document.documentElement.dataset.tkSocket = "open";
       attempt = 0;
       setStatus("");
+      send({ type: "subscribe", data: { all: true } });  // new messages anywhere reach the badge
       if (inbox) {
         var ids = Array.prototype.map.call(inbox.querySelectorAll("[data-tk-row]"), function (row) {
           return Number(row.dataset.tkRow);
