@@ -20,7 +20,7 @@ from django.utils.text import Truncator
 
 from content import sniff, tagnames
 from content.models import URL_MAX, Bookmark, Note, StoredFile, Tag, Task
-from content.selectors import would_cycle
+from content.selectors import bookmark_with_url, would_cycle
 from content.uploads import UploadRejected, UploadTooLarge, check_upload, clean_file_name
 
 DESCRIPTION_MAX = 20_000
@@ -100,6 +100,16 @@ class BookmarkForm(ItemForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
+        self.duplicate: Bookmark | None = None
+
+    def clean_url(self) -> str:
+        """An address the owner saved already is refused, with a link to that bookmark, unless
+        "Save it again anyway" (``save_duplicate``, shown then) is ticked."""
+        url: str = self.cleaned_data["url"]
+        self.duplicate = bookmark_with_url(self.owner_id, url, exclude_pk=self.instance.pk)
+        if self.duplicate is not None and not self.data.get("save_duplicate"):
+            raise forms.ValidationError("You already saved this address.", code="duplicate")
+        return url
 
 
 class TaskForm(ParentItemForm):

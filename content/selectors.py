@@ -93,6 +93,15 @@ def bookmarks_for(
     return queryset.prefetch_related(_TAGS).order_by(*BOOKMARK_SORTS.get(sort, BOOKMARK_SORTS["newest"]))
 
 
+def bookmark_with_url(owner_id: int, url: str, exclude_pk: int | None = None) -> Bookmark | None:
+    """The owner's bookmark of the same address (a trailing slash aside), if any: "saved already"."""
+    bare = url.rstrip("/")
+    found = Bookmark.objects.filter(owner_id=owner_id, url__in=[url, bare, f"{bare}/"]).order_by("pk")
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return found.only("pk", "title", "url").first()
+
+
 def _priority_rank() -> Case:
     return Case(
         *(When(priority=name, then=Value(rank)) for name, rank in _PRIORITY_RANK.items()),

@@ -471,6 +471,76 @@ def count_share_download(link: ShareLink) -> None:
     ShareLink.objects.filter(pk=link.pk).update(download_count=F("download_count") + 1)
 
 
+# --- several items at once (list pages' bulk bar) ----------------------------------------------
+
+
+def _owned_ids(owner_id: int, kind: str, ids: Iterable[int]) -> tuple[int, ...]:
+    return tuple(
+        MODELS[kind].objects.filter(owner_id=owner_id, pk__in=list(ids)).values_list("pk", flat=True)
+    )
+
+
+def tag_items(owner_id: int, kind: str, ids: Iterable[int], names: Iterable[str]) -> int:
+    """Give the owner's items of ``kind`` among ``ids`` the tags ``names`` (created if new). One
+    event and one invalidation; returns how many items were tagged."""
+    model = MODELS[kind]
+    with transaction.atomic():
+        found = _owned_ids(owner_id, kind, ids)
+        tags = resolve_tags(owner_id, names)
+        if not found or not tags:
+            return 0
+        through = model.tags.through  # type: ignore[attr-defined]
+        column = f"{model._meta.model_name}_id"
+        rows = [through(**{column: item_id, "tag_id": tag.pk}) for item_id in found for tag in tags]
+        through.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
+        model.objects.filter(pk__in=found).update(updated_at=timezone.now())
+        _changed(owner_id, Change(kind, found, UPDATED))
+    return len(found)
+
+
+def untag_items(owner_id: int, kind: str, ids: Iterable[int], names: Iterable[str]) -> int:
+    """Take the tags ``names`` off the owner's items of ``kind`` among ``ids`` (the tags stay)."""
+    model = MODELS[kind]
+    lowered = [name.lower() for name in tagnames.unique(names)]
+    with transaction.atomic():
+        found = _owned_ids(owner_id, kind, ids)
+        tag_ids = list(
+            Tag.objects.annotate(lname=Lower("name"))
+            .filter(owner_id=owner_id, lname__in=lowered)
+            .values_list("pk", flat=True)
+        )
+        if not found or not tag_ids:
+            return 0
+        through = model.tags.through  # type: ignore[attr-defined]
+        column = f"{model._meta.model_name}_id"
+        links = through.objects.filter(**{f"{column}__in": found, "tag_id__in": tag_ids})
+        touched = tuple(set(links.values_list(column, flat=True)))
+        links.delete()
+        model.objects.filter(pk__in=touched).update(updated_at=timezone.now())
+        _changed(owner_id, Change(kind, touched, UPDATED))
+    return len(touched)
+
+
+def set_bookmarks_flags(
+    owner_id: int, ids: Iterable[int], *, is_read: bool | None = None, is_favorite: bool | None = None
+) -> int:
+    """Mark several bookmarks read/unread and/or favourite/not: one event, one invalidation."""
+    now = timezone.now()
+    with transaction.atomic():
+        found = _owned_ids(owner_id, "bookmark", ids)
+        rows = Bookmark.objects.filter(pk__in=found)
+        if is_read:
+            rows.filter(read_at__isnull=True).update(read_at=now)
+            rows.update(is_read=True)
+        elif is_read is not None:
+            rows.update(is_read=False, read_at=None)
+        if is_favorite is not None:
+            rows.update(is_favorite=is_favorite)
+        rows.update(updated_at=now)
+        _changed(owner_id, Change("bookmark", found, UPDATED))
+    return len(found)
+
+
 # --- deletes ----------------------------------------------------------------------------------
 
 

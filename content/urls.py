@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path, register_converter
 
 import core.converters  # noqa: F401  (registers <dbid:>)
-from content.views import bookmarks, deletion, files, notes, shares, tags, tasks, transfer
+from content.views import bookmarks, bulk, deletion, files, notes, shares, tags, tasks, transfer
 
 
 class TokenConverter:
@@ -28,6 +28,7 @@ def _item_routes(kind: str, plural: str, module: object) -> list:  # type: ignor
         path(f"{plural}/<dbid:pk>/edit/", getattr(module, f"{kind}_edit"), name=f"{kind}_edit"),
         path(f"{plural}/<dbid:pk>/delete/", deletion.confirm_delete, {"kind": kind}, name=f"{kind}_delete"),
         path(f"{plural}/delete/", deletion.bulk_delete, {"kind": kind}, name=f"{kind}_bulk_delete"),
+        path(f"{plural}/bulk/", bulk.bulk_action, {"kind": kind}, name=f"{kind}_bulk"),
     ]
 
 

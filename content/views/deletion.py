@@ -18,7 +18,7 @@ from content.views.common import KINDS, KindInfo, owned
 BULK_MAX = 500
 
 
-def _info(kind: str) -> KindInfo:
+def kind_info(kind: str) -> KindInfo:
     if kind not in KINDS:
         raise Http404
     return KINDS[kind]
@@ -39,7 +39,7 @@ def _consequences(item: Any) -> list[str]:
 
 @login_required
 def confirm_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    info = _info(kind)
+    info = kind_info(kind)
     item = owned(request, info.model, pk)
     if request.method == "POST":
         services.delete_items(request.user.pk, kind, [item.pk])
@@ -53,7 +53,7 @@ def confirm_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_POST
 def bulk_delete(request: HttpRequest, kind: str) -> HttpResponse:
     """First post (from a list's checkboxes): confirmation page. Second post (confirm=yes): delete."""
-    info = _info(kind)
+    info = kind_info(kind)
     ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()][:BULK_MAX]
     items = list(info.model._default_manager.filter(owner_id=request.user.pk, pk__in=ids))
     if not items:
