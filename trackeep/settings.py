@@ -31,7 +31,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "core.admin_site.TrackeepAdminConfig",  # django.contrib.admin, index grouped for operators
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
