@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from content import sniff, tagnames
-from content.models import URL_MAX, Bookmark, Note, StoredFile, Tag, Task
-from content.selectors import bookmark_with_url, would_cycle
+from content.models import URL_MAX, Bookmark, Note, Project, StoredFile, Tag, Task
+from content.selectors import BOARD_STATUSES, bookmark_with_url, would_cycle
 from content.uploads import UploadRejected, UploadTooLarge, check_upload, clean_file_name
 
 DESCRIPTION_MAX = 20_000
@@ -117,13 +117,52 @@ class TaskForm(ParentItemForm):
 
     class Meta:
         model = Task
-        fields = ("title", "description", "status", "priority", "due_date", "progress", "parent")
+        fields = (
+            "title", "description", "status", "priority", "project", "due_date", "recurrence", "remind_at",
+            "progress", "parent",
+        )  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "remind_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
         }
         labels = {"parent": "Subtask of"}
+        help_texts = {
+            "recurrence": "Completing a repeating task moves it to its next due date.",
+            "remind_at": "A notification reaches you at this time (your time zone).",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["project"]
+        field.queryset = Project.objects.filter(owner_id=self.owner_id).order_by("name")  # type: ignore[attr-defined]
+        field.required = False
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ("name", "description")
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, owner_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner_id = owner_id
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = Project.objects.filter(owner_id=self.owner_id, name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"You already have a project called “{name}”.")
+        return name
+
+
+class TaskMoveForm(forms.Form):
+    """A move on a board: the column (status) and the place in it (0 = top)."""
+
+    status = forms.ChoiceField(choices=[(s.value, s.label) for s in BOARD_STATUSES])
+    position = forms.IntegerField(min_value=0, required=False)
 
 
 class NoteForm(ParentItemForm):

@@ -31,6 +31,7 @@ TAG_NAME_MAX = 100
 TITLE_MAX = 300
 URL_MAX = 2000
 SUMMARY_MAX = 240
+PROJECT_NAME_MAX = 100
 
 
 class Tag(models.Model):
@@ -112,6 +113,22 @@ class Bookmark(OwnedItem):
         return self.favicon_url or self.icon
 
 
+class Project(OwnedItem):
+    """A named set of tasks with its own board (a column per status)."""
+
+    name = models.CharField(max_length=PROJECT_NAME_MAX)
+    description = models.TextField(blank=True)
+
+    class Meta(OwnedItem.Meta):
+        constraints: ClassVar = [
+            *OwnedItem.Meta.constraints,
+            models.UniqueConstraint(F("owner"), Lower("name"), name="content_project_owner_name_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Task(OwnedItem):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -124,6 +141,14 @@ class Task(OwnedItem):
         MEDIUM = "medium", "Medium"
         HIGH = "high", "High"
         URGENT = "urgent", "Urgent"
+
+    class Recurrence(models.TextChoices):
+        NONE = "", "Does not repeat"
+        DAILY = "daily", "Every day"
+        WEEKDAYS = "weekdays", "Every weekday"
+        WEEKLY = "weekly", "Every week"
+        MONTHLY = "monthly", "Every month"
+        YEARLY = "yearly", "Every year"
 
     title = models.CharField(max_length=TITLE_MAX)
     description = models.TextField(blank=True)
@@ -141,10 +166,21 @@ class Task(OwnedItem):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="subtasks"
     )
     tags = models.ManyToManyField(Tag, related_name="tasks", blank=True)
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    # Order within its board column (smaller first); moves renumber the column.
+    position = models.PositiveIntegerField(default=0, editable=False)
+    # Completing a repeating task moves it to its next due date instead of closing it.
+    recurrence = models.CharField("repeats", max_length=8, blank=True, choices=Recurrence.choices)
+    # A notification is sent at ``remind_at`` (``reminded_at`` records that it went out).
+    remind_at = models.DateTimeField("remind me", null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(OwnedItem.Meta):
         indexes: ClassVar = [
             models.Index(fields=["owner", "-created_at"], name="content_task_owner_created"),
+            models.Index(fields=["remind_at"], name="content_task_remind_at"),
             models.Index(fields=["owner", "-updated_at"], name="content_task_owner_updated"),
             models.Index(fields=["owner", "status"], name="content_task_owner_status"),
             models.Index(fields=["owner", "due_date"], name="content_task_owner_due"),

@@ -19,6 +19,7 @@ from django.db.models import (
     Model,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -27,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
-from content.models import Bookmark, Note, ShareLink, StoredFile, Tag, Task
+from content.models import Bookmark, Note, Project, ShareLink, StoredFile, Tag, Task
 
 MODELS: dict[str, type[Model]] = {
     "bookmark": Bookmark,
@@ -35,6 +36,13 @@ MODELS: dict[str, type[Model]] = {
     "note": Note,
     "file": StoredFile,
     "tag": Tag,
+    "project": Project,
+}
+BOARD_STATUSES = (Task.Status.PENDING, Task.Status.IN_PROGRESS, Task.Status.COMPLETED)
+BOARD_LABELS = {
+    Task.Status.PENDING: "To do",
+    Task.Status.IN_PROGRESS: "In progress",
+    Task.Status.COMPLETED: "Done",
 }
 ITEM_KINDS = ("bookmark", "task", "note", "file")
 TAG_RELATIONS = {"bookmark": "bookmarks", "task": "tasks", "note": "notes", "file": "files"}
@@ -135,7 +143,7 @@ def tasks_for(
     order = TASK_SORTS.get(sort, TASK_SORTS["newest"])
     if sort == "due":
         order = (F("due_date").asc(nulls_last=True), "-created_at")
-    return queryset.select_related("parent").prefetch_related(_TAGS).order_by(*order)
+    return queryset.select_related("parent", "project").prefetch_related(_TAGS).order_by(*order)
 
 
 def notes_for(
@@ -153,6 +161,34 @@ def notes_for(
 def files_for(owner_id: int, *, tag_id: int | None = None, sort: str = "newest") -> QuerySet[StoredFile]:
     queryset = _tagged(StoredFile.objects.filter(owner_id=owner_id), tag_id)
     return queryset.prefetch_related(_TAGS).order_by(*FILE_SORTS.get(sort, FILE_SORTS["newest"]))
+
+
+def owner_projects(owner_id: int) -> QuerySet[Project]:
+    return Project.objects.filter(owner_id=owner_id).order_by(Lower("name"))
+
+
+def projects_with_counts(owner_id: int) -> QuerySet[Project]:
+    """The owner's projects with their open and done task counts (one query)."""
+    open_ = Count("tasks", filter=Q(tasks__status__in=(Task.Status.PENDING, Task.Status.IN_PROGRESS)))
+    done = Count("tasks", filter=Q(tasks__status=Task.Status.COMPLETED))
+    return owner_projects(owner_id).annotate(open_count=open_, done_count=done)
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    status: str
+    label: str
+    tasks: list[Task]
+
+
+def board(project: Project) -> list[BoardColumn]:
+    """The project's tasks in a column per status (To do, In progress, Done), each in board order;
+    cancelled tasks are left off the board (two queries: tasks, then their tags)."""
+    tasks = Task.objects.filter(owner_id=project.owner_id, project=project, status__in=BOARD_STATUSES)
+    by_status: dict[str, list[Task]] = {status: [] for status in BOARD_STATUSES}
+    for task in tasks.prefetch_related(_TAGS).order_by("position", "-created_at", "pk"):
+        by_status[task.status].append(task)
+    return [BoardColumn(status, BOARD_LABELS[status], rows) for status, rows in by_status.items()]
 
 
 def tags_with_counts(owner_id: int) -> QuerySet[Tag]:

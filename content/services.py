@@ -31,7 +31,7 @@ from content.events import content_changed
 from content.importers.archive import Archive
 from content.importers.netscape import NetscapeEntry
 from content.importers.result import ImportResult
-from content.models import Bookmark, Note, ShareLink, StoredFile, Tag, Task
+from content.models import Bookmark, Note, Project, ShareLink, StoredFile, Tag, Task
 from content.rendering import set_task
 from content.selectors import MODELS, TAG_RELATIONS, would_cycle
 from content.sniff import SNIFF_BYTES, TypeMismatch, check_claim, sniff
@@ -267,7 +267,10 @@ def enrich_bookmark(bookmark_id: int, fetcher: metadata.Fetcher | None = None) -
 
 # --- tasks ----------------------------------------------------------------------------------
 
-TASK_FIELDS = ("title", "description", "status", "priority", "due_date", "progress", "parent")
+TASK_FIELDS = (
+    "title", "description", "status", "priority", "due_date", "progress", "parent", "project",
+    "recurrence", "remind_at",
+)  # fmt: skip
 
 
 def _check_parent(item: Task | Note, owner_id: int) -> None:
@@ -278,6 +281,11 @@ def _check_parent(item: Task | Note, owner_id: int) -> None:
         raise ValueError("the parent belongs to someone else")
     if would_cycle(type(item), item.pk, parent.pk):
         raise ValueError("an item cannot be nested inside itself")
+
+
+def _check_project(task: Task, owner_id: int) -> None:
+    if task.project is not None and task.project.owner_id != owner_id:
+        raise ValueError("the project belongs to someone else")
 
 
 def _sync_completion(task: Task, now: dt.datetime) -> None:
@@ -293,6 +301,7 @@ def create_task(owner: Any, *, title: str, tags: Iterable[str] = (), **fields: A
     task = Task(owner_id=owner.pk, title=title.strip(), created_at=now, updated_at=now)
     _set_fields(task, fields, TASK_FIELDS)
     _check_parent(task, owner.pk)
+    _check_project(task, owner.pk)
     _sync_completion(task, now)
     _save_item(task, "task", owner.pk, tags or None)
     return task
@@ -303,6 +312,7 @@ def update_task(task: Task, *, tags: Iterable[str] | None = None, **fields: Any)
     _set_fields(task, fields, TASK_FIELDS)
     task.title = task.title.strip()
     _check_parent(task, task.owner_id)
+    _check_project(task, task.owner_id)
     _sync_completion(task, now)
     task.updated_at = now
     _save_item(task, "task", task.owner_id, tags)
@@ -319,6 +329,67 @@ def set_task_status(task: Task, status: str) -> Task:
         task.save(update_fields=["status", "completed_at", "updated_at"])
         _changed(task.owner_id, Change("task", (task.pk,), UPDATED))
     return task
+
+
+def move_task(task: Task, *, status: str, position: int) -> Task:
+    """Put the task into the board column ``status`` at ``position`` (0 = top; clamped), the
+    column renumbered in one bulk update. Completing it this way is completing it."""
+    now = timezone.now()
+    with transaction.atomic():
+        column = list(
+            Task.objects.select_for_update()
+            .filter(owner_id=task.owner_id, project_id=task.project_id, status=status)
+            .exclude(pk=task.pk)
+            .order_by("position", "-created_at", "pk")
+        )
+        column.insert(max(0, min(position, len(column))), task)
+        moved = [item for index, item in enumerate(column) if item.position != index or item is task]
+        for index, item in enumerate(column):
+            item.position = index
+        Task.objects.bulk_update([item for item in moved if item is not task], ["position"])
+        task.status = Task.Status(status)
+        _sync_completion(task, now)
+        task.updated_at = now
+        task.save(update_fields=["status", "completed_at", "position", "updated_at"])
+        _changed(task.owner_id, Change("task", (task.pk,), UPDATED))
+    return task
+
+
+# --- projects -------------------------------------------------------------------------------
+
+
+class ProjectNameTaken(ValueError):
+    """The owner has a project of that name already (case-insensitively)."""
+
+
+def _project_name(owner_id: int, name: str, exclude_id: int | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValueError("a project needs a name")
+    clash = Project.objects.filter(owner_id=owner_id, name__iexact=name)
+    if (clash.exclude(pk=exclude_id) if exclude_id else clash).exists():
+        raise ProjectNameTaken(name)
+    return name
+
+
+def create_project(owner: Any, *, name: str, description: str = "") -> Project:
+    now = timezone.now()
+    with transaction.atomic():
+        project = Project.objects.create(
+            owner_id=owner.pk, name=_project_name(owner.pk, name), description=description,
+            created_at=now, updated_at=now,
+        )  # fmt: skip
+        _changed(owner.pk, Change("project", (project.pk,), CREATED))
+    return project
+
+
+def update_project(project: Project, *, name: str, description: str) -> Project:
+    project.name = _project_name(project.owner_id, name, exclude_id=project.pk)
+    project.description, project.updated_at = description, timezone.now()
+    with transaction.atomic():
+        project.save(update_fields=["name", "description", "updated_at"])
+        _changed(project.owner_id, Change("project", (project.pk,), UPDATED))
+    return project
 
 
 # --- notes ----------------------------------------------------------------------------------

@@ -69,7 +69,10 @@ def fill_everything(user: Any) -> dict[str, int]:
     bookmark = services.create_bookmark(
         user, url=f"https://example.com/{LONG}/{LONG}", title=f"Title {LONG}", description=LONG, tags=tags
     )
-    task = services.create_task(user, title=f"Task {LONG}", description=LONG, tags=tags, progress=30)
+    project = services.create_project(user, name=f"Project {LONG}")
+    task = services.create_task(
+        user, title=f"Task {LONG}", description=LONG, tags=tags, progress=30, project=project
+    )
     services.create_task(user, title="Sub", parent=task)
     note = services.create_note(
         user,
@@ -83,7 +86,7 @@ def fill_everything(user: Any) -> dict[str, int]:
     conversation = messaging.start_direct(user, make_user(username=f"friend{LONG[:20]}"))
     messaging.send_message(user, conversation.pk, f"hello {LONG}")
     return {"bookmark": bookmark.pk, "task": task.pk, "note": note.pk, "file": stored.pk,
-            "tag": tag.pk, "conversation": conversation.pk}  # fmt: skip
+            "tag": tag.pk, "conversation": conversation.pk, "project": project.pk}  # fmt: skip
 
 
 def main_pages(ids: dict[str, int]) -> list[str]:
@@ -92,6 +95,7 @@ def main_pages(ids: dict[str, int]) -> list[str]:
         "/content/bookmarks/", f"/content/bookmarks/{ids['bookmark']}/", "/content/bookmarks/new/",
         f"/content/bookmarks/{ids['bookmark']}/edit/",
         "/content/tasks/", f"/content/tasks/{ids['task']}/", "/content/tasks/new/",
+        "/content/projects/", f"/content/projects/{ids['project']}/",
         "/content/notes/", f"/content/notes/{ids['note']}/", "/content/notes/new/",
         "/content/files/", f"/content/files/{ids['file']}/", "/content/files/upload/",
         "/content/tags/", f"/content/tags/{ids['tag']}/", "/content/transfer/",
@@ -145,3 +149,34 @@ def test_times_follow_the_browsers_locale_and_the_users_zone(live_server: Any, u
         assert page.evaluate("trackeepTime.format('2026-01-01T20:00:00Z')") == "02.01.2026, 05:00"
         page.goto(f"{live_server.url}/content/bookmarks/")
         assert page.locator("#bookmark-list time").inner_text() == "02.01.2026"
+
+
+def drag(page: Any, source: Any, target: Any) -> None:
+    """Drag with the mouse, in small steps (SortableJS follows pointer moves)."""
+    start, end = source.bounding_box(), target.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + 10)
+    page.mouse.down()
+    steps = 12
+    for n in range(1, steps + 1):
+        page.mouse.move(
+            start["x"] + start["width"] / 2 + (end["x"] - start["x"]) * n / steps,
+            start["y"] + 10 + (end["y"] + end["height"] / 2 - start["y"] - 10) * n / steps,
+        )
+        page.wait_for_timeout(30)
+    page.mouse.up()
+
+
+def test_a_kanban_drag_moves_a_task(page: Any, user: Any) -> None:
+    project = services.create_project(user, name="Garden")
+    dig = services.create_task(user, title="Dig the beds", project=project)
+    services.create_task(user, title="Plant", project=project, status="in_progress")
+    page.goto(f"{page.base_url}/content/projects/{project.pk}/")
+    page.evaluate("window.__notReloaded = true")
+    page.wait_for_selector("[data-board].draggable")
+    drag(page, page.locator(f"#card-{dig.pk}"), page.locator("[data-board-column=in_progress]"))
+    page.wait_for_selector(f"[data-board-column=in_progress] #card-{dig.pk}[data-moved]")
+    dig.refresh_from_db()
+    assert dig.status == Task.Status.IN_PROGRESS
+    assert page.evaluate("window.__notReloaded") is True
+    page.reload()
+    assert page.locator(f"[data-board-column=in_progress] #card-{dig.pk}").count() == 1

@@ -12,7 +12,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from content import services
-from content.models import Note, StoredFile, Tag, Task
+from content.models import Note, Project, StoredFile, Tag, Task
 from content.views.common import KINDS, KindInfo, owned
 
 BULK_MAX = 500
@@ -34,6 +34,8 @@ def _consequences(item: Any) -> list[str]:
         return [f"Its {n} share link{pluralize(n)} will stop working."]
     if isinstance(item, Tag):
         return ["Items carrying this tag are kept; only the tag is removed from them."]
+    if isinstance(item, Project) and (n := item.tasks.count()):
+        return [f"Its {n} task{pluralize(n)} will be kept, in no project."]
     return []
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from content import selectors, services
-from content.forms import TaskFilterForm, TaskForm
+from content.forms import TaskFilterForm, TaskForm, TaskMoveForm
 from content.models import Task
-from content.views.common import list_context, owned, posted, row_or_redirect
+from content.views.common import list_context, owned, posted, row_or_redirect, safe_next
 
 
 @login_required
@@ -39,7 +39,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def task_create(request: HttpRequest) -> HttpResponse:
-    initial = {"parent": request.GET.get("parent")} if request.GET.get("parent", "").isdigit() else {}
+    initial = {
+        name: request.GET[name] for name in ("parent", "project") if request.GET.get(name, "").isdigit()
+    }
     form = TaskForm(*posted(request), initial=initial, owner_id=request.user.pk)
     if request.method == "POST" and form.is_valid():
         task = services.create_task(request.user, tags=form.cleaned_data["tag_names"], **form.item_fields())
@@ -77,3 +79,25 @@ def task_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     status = Task.Status.PENDING if task.is_done else Task.Status.COMPLETED
     services.set_task_status(task, status)
     return row_or_redirect(request, "content/tasks/_row.html", {"task": task}, reverse("content:task_list"))
+
+
+@login_required
+@require_POST
+def task_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """A card moved on a board (dragged, or the card's "Move to" form): new column and place."""
+    task = owned(request, Task, pk)
+    form = TaskMoveForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Pick a column to move the task to.")
+    position = form.cleaned_data["position"]
+    services.move_task(
+        task, status=form.cleaned_data["status"], position=10**6 if position is None else position
+    )
+    if getattr(request, "htmx", False):
+        return HttpResponse(status=204)  # the card is already where it was dropped
+    default = (
+        reverse("content:project_detail", args=[task.project_id])
+        if task.project_id
+        else reverse("content:task_list")
+    )
+    return redirect(safe_next(request, default))
