@@ -32,6 +32,7 @@ from content.importers.archive import Archive
 from content.importers.netscape import NetscapeEntry
 from content.importers.result import ImportResult
 from content.models import Bookmark, Note, Project, ShareLink, StoredFile, Tag, Task
+from content.recurrence import next_due
 from content.rendering import set_task
 from content.selectors import MODELS, TAG_RELATIONS, would_cycle
 from content.sniff import SNIFF_BYTES, TypeMismatch, check_claim, sniff
@@ -283,13 +284,25 @@ def _check_parent(item: Task | Note, owner_id: int) -> None:
         raise ValueError("an item cannot be nested inside itself")
 
 
+# What a status change may touch (a repeating task's dates move when it is completed).
+STATUS_FIELDS = ("status", "completed_at", "due_date", "remind_at", "reminded_at")
+
+
 def _check_project(task: Task, owner_id: int) -> None:
     if task.project is not None and task.project.owner_id != owner_id:
         raise ValueError("the project belongs to someone else")
 
 
 def _sync_completion(task: Task, now: dt.datetime) -> None:
-    """``completed_at`` follows the status; ``progress`` stays the user's (``Task.percent_done``)."""
+    """``completed_at`` follows the status; ``progress`` stays the user's (``Task.percent_done``).
+    A repeating task is not closed: it moves to its next due date (``content.recurrence``)."""
+    if task.status == Task.Status.COMPLETED and task.recurrence:
+        today = timezone.localdate(now)
+        due = next_due(task.recurrence, task.due_date, today)
+        if task.remind_at is not None:
+            task.remind_at += dt.timedelta(days=(due - (task.due_date or today)).days)
+            task.reminded_at = None
+        task.due_date, task.status = due, Task.Status.PENDING
     if task.status == Task.Status.COMPLETED:
         task.completed_at = task.completed_at or now
     else:
@@ -309,7 +322,10 @@ def create_task(owner: Any, *, title: str, tags: Iterable[str] = (), **fields: A
 
 def update_task(task: Task, *, tags: Iterable[str] | None = None, **fields: Any) -> Task:
     now = timezone.now()
+    reminder = task.remind_at
     _set_fields(task, fields, TASK_FIELDS)
+    if task.remind_at != reminder:
+        task.reminded_at = None  # a new reminder time is a new reminder
     task.title = task.title.strip()
     _check_parent(task, task.owner_id)
     _check_project(task, task.owner_id)
@@ -326,7 +342,7 @@ def set_task_status(task: Task, status: str) -> Task:
     _sync_completion(task, now)
     task.updated_at = now
     with transaction.atomic():
-        task.save(update_fields=["status", "completed_at", "updated_at"])
+        task.save(update_fields=[*STATUS_FIELDS, "updated_at"])
         _changed(task.owner_id, Change("task", (task.pk,), UPDATED))
     return task
 
@@ -350,7 +366,7 @@ def move_task(task: Task, *, status: str, position: int) -> Task:
         task.status = Task.Status(status)
         _sync_completion(task, now)
         task.updated_at = now
-        task.save(update_fields=["status", "completed_at", "position", "updated_at"])
+        task.save(update_fields=[*STATUS_FIELDS, "position", "updated_at"])
         _changed(task.owner_id, Change("task", (task.pk,), UPDATED))
     return task
 
@@ -381,6 +397,12 @@ def create_project(owner: Any, *, name: str, description: str = "") -> Project:
         )  # fmt: skip
         _changed(owner.pk, Change("project", (project.pk,), CREATED))
     return project
+
+
+def project_named(owner: Any, name: str) -> Project:
+    """The owner's project called ``name`` (any case), created if there is none (quick add)."""
+    found = Project.objects.filter(owner_id=owner.pk, name__iexact=" ".join(name.split())).first()
+    return found or create_project(owner, name=name)
 
 
 def update_project(project: Project, *, name: str, description: str) -> Project:

@@ -41,6 +41,7 @@ urlpatterns = [
     path("tasks/new/", tasks.task_create, name="task_create"),
     path("tasks/<dbid:pk>/toggle/", tasks.task_toggle, name="task_toggle"),
     path("tasks/<dbid:pk>/move/", tasks.task_move, name="task_move"),
+    path("tasks/quick/", tasks.task_quick_add, name="task_quick_add"),
     path("projects/", projects.project_list, name="project_list"),
     path("projects/new/", projects.project_create, name="project_create"),
     path("projects/<dbid:pk>/", projects.project_detail, name="project_detail"),

@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from content import selectors, services
+from content import quickadd, selectors, services
 from content.forms import TaskFilterForm, TaskForm, TaskMoveForm
-from content.models import Task
+from content.models import TITLE_MAX, Project, Task
 from content.views.common import list_context, owned, posted, row_or_redirect, safe_next
 
 
@@ -101,3 +102,38 @@ def task_move(request: HttpRequest, pk: int) -> HttpResponse:
         else reverse("content:task_list")
     )
     return redirect(safe_next(request, default))
+
+
+@login_required
+@require_POST
+def task_quick_add(request: HttpRequest) -> HttpResponse:
+    """One line to a task: "Buy milk tomorrow 5pm #shopping !high +Errands" (``content.quickadd``)."""
+    parsed = quickadd.parse(request.POST.get("text", ""), timezone.localtime())
+    back = safe_next(request, reverse("content:task_list"))
+    if not parsed.title:
+        messages.error(request, "Type what to do, e.g. “Pay rent friday #home !high”.")
+        return redirect(back)
+    board = request.POST.get("project", "")
+    project = owned(request, Project, int(board)) if board.isdigit() else None
+    if project is None and parsed.project:
+        project = services.project_named(request.user, parsed.project)
+    fields = {"due_date": parsed.due_date, "remind_at": parsed.remind_at, "recurrence": parsed.recurrence}
+    task = services.create_task(
+        request.user, title=parsed.title[:TITLE_MAX], tags=parsed.tags, project=project,
+        priority=parsed.priority or Task.Priority.MEDIUM, **fields,
+    )  # fmt: skip
+    messages.success(request, f"Added “{task.title}”{_summary(task)}.")
+    return redirect(back)
+
+
+def _summary(task: Task) -> str:
+    parts = []
+    if task.due_date:
+        parts.append(f"due {task.due_date:%b} {task.due_date.day}")
+    if task.remind_at:
+        parts.append(f"reminder at {timezone.localtime(task.remind_at):%H:%M}")
+    if task.recurrence:
+        parts.append(task.get_recurrence_display().lower())
+    if task.project_id:
+        parts.append(f"in {task.project}")
+    return f": {', '.join(parts)}" if parts else ""
