@@ -298,6 +298,20 @@ def card_for(user: Any, kind: str, item_id: Any) -> dict[str, Any] | None:
     return card
 
 
+def items_titled(owner_id: int, text: str, limit: int = 10) -> list[tuple[str, int, str]]:
+    """(kind, id, title) of the owner's bookmarks, tasks and notes whose title contains ``text``,
+    most recently updated first (message attachments are picked from these)."""
+    found: list[tuple[str, int, str, Any]] = []
+    for kind, model in (("bookmark", Bookmark), ("task", Task), ("note", Note)):
+        rows = model.objects.filter(owner_id=owner_id, title__icontains=text).order_by("-updated_at")
+        found += [
+            (kind, pk, title, updated)
+            for pk, title, updated in rows.values_list("pk", "title", "updated_at")[:limit]
+        ]
+    found.sort(key=lambda row: row[3], reverse=True)
+    return [(kind, pk, title) for kind, pk, title, _ in found[:limit]]
+
+
 # --- export reads ---------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
@@ -17,6 +18,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -34,6 +36,7 @@ HISTORY_PAGE_SIZE = 50
 BACKFILL_LIMIT = 200
 SEARCH_LIMIT = 50
 NOTIFICATIONS_PAGE_SIZE = 30
+PICKER_LIMIT = 10
 LISTEN_LIMIT = 100  # at most the socket's subscription limit (consumers.MAX_SUBSCRIPTIONS)
 
 
@@ -241,6 +244,20 @@ def inbox_row(user_id: int, conversation_id: int) -> InboxRow:
     return InboxRow(
         conversation, title_for(user_id, conversation), unread.get(user_id).for_conversation(conversation_id)
     )
+
+
+def people_matching(user_id: int, text: str, limit: int = PICKER_LIMIT) -> list[Any]:
+    """Active users (not ``user_id``) whose username or full name contains ``text``, usernames
+    starting with it first: the "People" picker."""
+    users = (
+        get_user_model()
+        .objects.filter(Q(username__icontains=text) | Q(full_name__icontains=text), is_active=True)
+        .exclude(pk=user_id)
+        .only("pk", "username", "full_name")
+    )
+    return sorted(
+        users[: limit * 3], key=lambda u: (not u.username.lower().startswith(text.lower()), u.username)
+    )[:limit]
 
 
 def counts(user_id: int) -> unread.UnreadCounts:

@@ -18,6 +18,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from content import selectors as content_selectors
 from messaging import payloads, references, selectors, services
 from messaging.errors import MessagingError
 from messaging.forms import AddMemberForm, MessageForm, NewConversationForm, RenameForm, RoleForm, SearchForm
@@ -389,3 +390,32 @@ def inbox_row(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """One inbox row, for a conversation that appears while the inbox is open."""
     row = selectors.inbox_row(request.user.pk, conversation_id)
     return render(request, "messaging/_inbox_row.html", {"row": row})
+
+
+PICKER_QUERY_MAX = 100
+
+
+@login_required
+@require_GET
+def people(request: HttpRequest) -> HttpResponse:
+    """``?q=``: people to start a conversation with or add to a group, as picker options."""
+    text = request.GET.get("q", "").strip()[:PICKER_QUERY_MAX]
+    users = selectors.people_matching(request.user.pk, text) if text else []
+    return JsonResponse({"results": [_person(user) for user in users]})
+
+
+def _person(user: Any) -> dict[str, str]:
+    label = f"{user.username} · {user.full_name}" if user.full_name else user.username
+    return {"value": user.username, "label": label}
+
+
+@login_required
+@require_GET
+def attachable(request: HttpRequest) -> HttpResponse:
+    """``?q=``: your own bookmarks, tasks and notes by title, as ``kind:id`` picker options."""
+    text = request.GET.get("q", "").strip()[:PICKER_QUERY_MAX]
+    items = content_selectors.items_titled(request.user.pk, text) if text else []
+    results = [
+        {"value": f"{kind}:{pk}", "label": f"{kind.capitalize()} · {title}"} for kind, pk, title in items
+    ]
+    return JsonResponse({"results": results})

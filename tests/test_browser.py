@@ -180,3 +180,17 @@ def test_a_kanban_drag_moves_a_task(page: Any, user: Any) -> None:
     assert page.evaluate("window.__notReloaded") is True
     page.reload()
     assert page.locator(f"[data-board-column=in_progress] #card-{dig.pk}").count() == 1
+
+
+def test_pick_a_person_with_the_keyboard(page: Any, user: Any) -> None:
+    make_user(username="alfred", full_name="Alfred Quill")
+    make_user(username="alberta")
+    page.goto(f"{page.base_url}/messages/new/")
+    page.locator("#id_usernames").press_sequentially("quil", delay=30)
+    option = page.locator("[role=listbox] [role=option]", has_text="Alfred Quill")
+    option.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.locator("#id_usernames").input_value() == "alfred "
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/messages/c/*/")
