@@ -322,8 +322,9 @@ def everything_of(owner_id: int) -> dict[str, QuerySet[Any]]:
         "bookmarks": Bookmark.objects.filter(owner_id=owner_id)
         .prefetch_related(_TAGS)
         .order_by("created_at", "uid"),
+        "projects": Project.objects.filter(owner_id=owner_id).order_by("created_at", "uid"),
         "tasks": Task.objects.filter(owner_id=owner_id)
-        .select_related("parent")
+        .select_related("parent", "project")
         .prefetch_related(_TAGS)
         .order_by("created_at", "uid"),
         "notes": Note.objects.filter(owner_id=owner_id)

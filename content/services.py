@@ -740,7 +740,10 @@ def import_archive(owner: Any, archive: Archive, result: ImportResult) -> Import
             created = {
                 "tag": _restore_tags(owner.pk, archive.tags, result),
                 "bookmark": _restore_bookmarks(owner.pk, archive.bookmarks, result),
-                "task": _restore_tree(Task, "task", owner.pk, archive.tasks, result),
+            }
+            created["project"], project_pks = _restore_projects(owner.pk, archive.projects, result)
+            created |= {
+                "task": _restore_tree(Task, "task", owner.pk, archive.tasks, result, project_pks),
                 "note": _restore_tree(Note, "note", owner.pk, archive.notes, result),
             }
             created["file"], created["share_link"] = _restore_files(owner.pk, archive, result, stored_paths)
@@ -809,13 +812,47 @@ def _restore_bookmarks(owner_id: int, rows: list[dict[str, Any]], result: Import
     return [item.pk for item, _ in pairs]
 
 
+def _restore_projects(
+    owner_id: int, rows: list[dict[str, Any]], result: ImportResult
+) -> tuple[list[int], dict[Any, int]]:
+    """New projects (skipping those whose uid or name the owner has), and every archive project
+    uid mapped to the project its tasks go to (an existing one of the same name included)."""
+    existing = Project.objects.filter(owner_id=owner_id)
+    by_uid = dict(existing.values_list("uid", "pk"))
+    by_name = {name.lower(): pk for name, pk in existing.values_list("name", "pk")}
+    new, pks = [], {}
+    for row in rows:
+        known = by_uid.get(row["uid"]) or by_name.get(row["name"].lower())
+        if known:
+            result.duplicate("project")
+            pks[row["uid"]] = known
+            continue
+        project = Project(owner_id=owner_id, **{k: v for k, v in row.items() if k not in _NOT_MODEL_FIELDS})
+        new.append(project)
+        by_name[row["name"].lower()] = -1  # a repeat in the archive is a duplicate too
+    created = Project.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    pks |= {project.uid: project.pk for project in created}
+    if created:
+        result.add("project", len(created))
+    return [project.pk for project in created], pks
+
+
 def _restore_tree(
-    model: type[Task] | type[Note], kind: str, owner_id: int, rows: list[dict[str, Any]], result: ImportResult
+    model: type[Task] | type[Note],
+    kind: str,
+    owner_id: int,
+    rows: list[dict[str, Any]],
+    result: ImportResult,
+    project_pks: dict[Any, int] | None = None,
 ) -> list[int]:
-    """Restore tasks or notes, then point each new one at its parent (by uid), refusing loops."""
+    """Restore tasks or notes (tasks in their project, by uid), then point each new one at its
+    parent (by uid), refusing loops."""
 
     def build(fields: dict[str, Any]) -> Any:
+        project_uid = fields.pop("project", None)
         item = model(owner_id=owner_id, **fields)
+        if isinstance(item, Task) and project_pks:
+            item.project_id = project_pks.get(project_uid)
         if isinstance(item, Note):
             item.render()
         return item

@@ -384,3 +384,31 @@ def test_import_export_page_has_unique_element_ids(client_of: Client) -> None:
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert 'id="bookmark_form-file"' in partial  # the swapped-in form keeps its own ids
+
+
+def test_archive_keeps_projects_and_task_schedules(client_of: Client, owner: Any) -> None:
+    garden = services.create_project(owner, name="Garden", description="Spring")
+    remind = dt.datetime(2031, 5, 6, 8, 30, tzinfo=dt.UTC)
+    services.create_task(
+        owner,
+        title="Water",
+        project=garden,
+        recurrence="weekly",
+        due_date=dt.date(2031, 5, 6),
+        remind_at=remind,
+    )
+    first = archive_bytes(client_of)
+    services.delete_items(owner.pk, "task", Task.objects.values_list("pk", flat=True))
+    services.delete_items(owner.pk, "project", [garden.pk])
+    response = import_file(client_of, "content:import_archive", "archive.zip", first)
+    assert response.context["result"].added["project"] == 1
+    assert comparable(archive_bytes(client_of)) == comparable(first)
+    task = Task.objects.get(title="Water")
+    assert (task.project.name, task.recurrence, task.remind_at) == ("Garden", "weekly", remind)
+
+    other = make_user()  # a project of the same name there already: the tasks join it
+    existing = services.create_project(other, name="garden")
+    result = ImportResult()
+    services.import_archive(other, archive_import.parse_document(comparable(first)["document"] | {
+        "format": "trackeep-archive", "version": 1}, result), result)  # fmt: skip
+    assert Task.objects.get(owner=other).project == existing and result.duplicates["project"] == 1
