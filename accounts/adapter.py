@@ -1,4 +1,5 @@
-"""django-allauth adapter: closed sign-up by default, and Trackeep's login limiter.
+"""django-allauth adapters: closed sign-up by default, Trackeep's login limiter, and two-factor
+messages that say what to do.
 
 ``pre_authenticate`` counts the attempt (``accounts.login_throttle``): an address over its limit is
 refused before the password is checked. An account over its limit is refused after the check
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.utils import is_mfa_enabled
 from django.http import HttpRequest
 
@@ -44,3 +46,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is not None:
             login_throttle.release(client_ip(request), _login(credentials))
         return user
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "unverified_email": (
+            "Verify your email address first: open the link we sent you (or send a new one below), "
+            "then turn on two-factor authentication."
+        ),
+    }

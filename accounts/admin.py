@@ -7,8 +7,9 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
+from django.template.defaultfilters import pluralize
 
-from accounts import services
+from accounts import services, verification
 from accounts.models import Session, SiteSettings, User
 from core.ratelimit.admin import reset_rate_limits, show_rate_limits
 
@@ -38,6 +39,12 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),
     )
+    actions = ("mark_email_verified",)
+
+    @admin.action(description="Mark their email addresses verified")
+    def mark_email_verified(self, request: HttpRequest, queryset: Any) -> None:
+        count = verification.mark_verified(queryset.values_list("pk", flat=True))
+        self.message_user(request, f"Marked the email address of {count} user{pluralize(count)} verified.")
 
 
 @admin.register(SiteSettings)

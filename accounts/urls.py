@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("profile/", views.profile, name="profile"),
     path("profile/edit/", views.profile_edit, name="profile_edit"),
+    path("email/resend/", views.resend_verification, name="resend_verification"),
     path("sessions/", views.sessions, name="sessions"),
     path("sessions/others/revoke/", views.revoke_other_sessions, name="revoke_others"),
     re_path(

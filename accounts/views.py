@@ -1,4 +1,4 @@
-"""Account pages: first-run setup, profile, and active sessions."""
+"""Account pages: first-run setup, profile, active sessions, and resending the verification link."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, services
+from accounts import selectors, services, verification
 from accounts.forms import FirstAdminForm, ProfileForm
 
 
@@ -78,3 +79,23 @@ def revoke_other_sessions(request: HttpRequest) -> HttpResponse:
     revoked = services.revoke_other_sessions(request.user.pk, request.session.session_key)
     messages.success(request, f"Signed out {len(revoked)} other session(s).")
     return redirect("accounts:sessions")
+
+
+@login_required
+@require_POST
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    """Send a new verification link to the user's unverified address, then go back."""
+    address = verification.resend(request, request.user)
+    if address:
+        messages.success(request, f"We sent a new verification link to {address}.")
+    else:
+        messages.info(request, "Your email address is already verified.")
+    return redirect(safe_next(request, "accounts:profile"))
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The posted ``next`` if it is a page of this site, else the URL name ``default``."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default

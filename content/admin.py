@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from content import services
-from content.models import Bookmark, Note, ShareLink, StoredFile, Tag, Task
+from content.models import Bookmark, Note, Project, ShareLink, StoredFile, Tag, Task
 
 
 class ContentAdmin(admin.ModelAdmin):
@@ -66,8 +66,15 @@ class TaskAdmin(ContentAdmin):
     list_display = ("title", "owner", "status", "priority", "due_date", "progress", "created_at")
     list_filter = ("status", "priority", "due_date")
     search_fields = ("title", "description", "owner__username")
-    raw_id_fields = ("owner", "parent", "tags")
-    readonly_fields = ("uid", "created_at", "updated_at", "completed_at")
+    raw_id_fields = ("owner", "parent", "project", "tags")
+    readonly_fields = ("uid", "created_at", "updated_at", "completed_at", "reminded_at")
+
+
+@admin.register(Project)
+class ProjectAdmin(ContentAdmin):
+    kind = "project"
+    list_display = ("name", "owner", "created_at")
+    search_fields = ("name", "description", "owner__username")
 
 
 @admin.register(Note)

@@ -1,8 +1,9 @@
 """The Trackeep archive: a ZIP file holding ``trackeep.json`` and one ``files/<uid>`` per stored file.
 
 ``trackeep.json`` is ``{"format": "trackeep-archive", "version": 1, "exported_at", "tags",
-"bookmarks", "tasks", "notes", "files"}``; each item carries its ``uid``, its fields, its tag names and
-its timestamps (ISO 8601 with offset); tasks and notes name their parent by uid; files carry their
+"bookmarks", "projects", "tasks", "notes", "files"}``; each item carries its ``uid``, its fields, its
+tag names and its timestamps (ISO 8601 with offset); tasks and notes name their parent by uid (tasks
+their project too); files carry their
 size, SHA-256 and share links. Derived values (rendered note HTML, detected file types) are not
 stored: they are computed again on import. docs/content.md documents every field.
 """

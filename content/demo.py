@@ -23,8 +23,8 @@ from django.db import transaction
 from django.db.models import Model
 
 from content import sniff, tagnames
-from content.models import Bookmark, Note, StoredFile, Tag, Task
-from content.rendering import render_markdown
+from content.models import SUMMARY_MAX, Bookmark, Note, StoredFile, Tag, Task
+from content.rendering import plain_text, render_markdown
 from content.uploads import upload_path
 from core import demo
 
@@ -232,7 +232,8 @@ def _notes(
                 owner_id=owner_id,
                 title=title,
                 content=text,
-                content_html=_render(text),
+                content_html=(html := _render(text)),
+                summary=plain_text(html, SUMMARY_MAX),
                 is_pinned=rng.random() < 0.05,
                 created_at=created,
                 updated_at=updated,

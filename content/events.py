@@ -35,3 +35,7 @@ class Change:
 
 
 content_changed = Signal()
+
+# A task's reminder time has come (``content.reminders``): ``user_id``, ``task_id``, ``title``,
+# ``url`` (the task's page). Sent once per reminder; messaging turns it into a notification.
+task_reminder_due = Signal()

@@ -14,11 +14,13 @@ from django import forms
 from django.conf import settings
 from django.db.models import Model
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from content import sniff, tagnames
-from content.models import URL_MAX, Bookmark, Note, StoredFile, Tag, Task
-from content.selectors import would_cycle
+from content.models import URL_MAX, Bookmark, Note, Project, StoredFile, Tag, Task
+from content.selectors import BOARD_STATUSES, bookmark_with_url, would_cycle
 from content.uploads import UploadRejected, UploadTooLarge, check_upload, clean_file_name
 
 DESCRIPTION_MAX = 20_000
@@ -98,6 +100,16 @@ class BookmarkForm(ItemForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
+        self.duplicate: Bookmark | None = None
+
+    def clean_url(self) -> str:
+        """An address the owner saved already is refused, with a link to that bookmark, unless
+        "Save it again anyway" (``save_duplicate``, shown then) is ticked."""
+        url: str = self.cleaned_data["url"]
+        self.duplicate = bookmark_with_url(self.owner_id, url, exclude_pk=self.instance.pk)
+        if self.duplicate is not None and not self.data.get("save_duplicate"):
+            raise forms.ValidationError("You already saved this address.", code="duplicate")
+        return url
 
 
 class TaskForm(ParentItemForm):
@@ -105,13 +117,52 @@ class TaskForm(ParentItemForm):
 
     class Meta:
         model = Task
-        fields = ("title", "description", "status", "priority", "due_date", "progress", "parent")
+        fields = (
+            "title", "description", "status", "priority", "project", "due_date", "recurrence", "remind_at",
+            "progress", "parent",
+        )  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "remind_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
         }
         labels = {"parent": "Subtask of"}
+        help_texts = {
+            "recurrence": "Completing a repeating task moves it to its next due date.",
+            "remind_at": "A notification reaches you at this time (your time zone).",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["project"]
+        field.queryset = Project.objects.filter(owner_id=self.owner_id).order_by("name")  # type: ignore[attr-defined]
+        field.required = False
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ("name", "description")
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, owner_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner_id = owner_id
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = Project.objects.filter(owner_id=self.owner_id, name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"You already have a project called “{name}”.")
+        return name
+
+
+class TaskMoveForm(forms.Form):
+    """A move on a board: the column (status) and the place in it (0 = top)."""
+
+    status = forms.ChoiceField(choices=[(s.value, s.label) for s in BOARD_STATUSES])
+    position = forms.IntegerField(min_value=0, required=False)
 
 
 class NoteForm(ParentItemForm):
@@ -120,10 +171,21 @@ class NoteForm(ParentItemForm):
     class Meta:
         model = Note
         fields = ("title", "content", "is_pinned", "parent")
-        widgets = {"content": forms.Textarea(attrs={"rows": 14})}
+        widgets = {
+            "content": forms.Textarea(
+                attrs={
+                    "rows": 14,
+                    # Live preview: rendered by the server (same renderer as saving) after a pause.
+                    "hx-post": reverse_lazy("content:note_preview"),
+                    "hx-trigger": "input changed delay:800ms",
+                    "hx-target": "#note-preview",
+                    "hx-sync": "this:replace",
+                }
+            )
+        }
         labels = {"parent": "Inside note"}
         help_texts = {
-            "content": "Markdown: **bold**, _italic_, lists, tables, ``` code blocks ```, [links](https://…)."
+            "content": "Markdown: **bold**, _italic_, lists, - [ ] tasks, tables, ```python code```, links."
         }
 
 
@@ -258,6 +320,7 @@ def import_too_large_message() -> str:
 # --- list filters ---------------------------------------------------------------------------
 
 YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+TAG_OPTION_CHARS = 32
 
 
 def yes_no(value: str | None) -> bool | None:
@@ -273,7 +336,9 @@ class FilterForm(forms.Form):
 
     def __init__(self, data: Any, *, tags: list[Tag]) -> None:
         super().__init__(data)
-        self.fields["tag"].choices = [("", "All tags"), *((tag.pk, tag.name) for tag in tags)]
+        # Cut long names: a select is as wide as its longest option (phones would scroll sideways).
+        labels = ((tag.pk, Truncator(tag.name).chars(TAG_OPTION_CHARS)) for tag in tags)
+        self.fields["tag"].choices = [("", "All tags"), *labels]
         self.fields["sort"].choices = self.sort_choices
         self.is_valid()
 

@@ -23,12 +23,15 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from content.rendering import plain_text, render_markdown
 from content.uploads import upload_path
 
 TAG_COLOR_VALIDATOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #3b82f6.")
 TAG_NAME_MAX = 100
 TITLE_MAX = 300
 URL_MAX = 2000
+SUMMARY_MAX = 240
+PROJECT_NAME_MAX = 100
 
 
 class Tag(models.Model):
@@ -68,6 +71,13 @@ class OwnedItem(models.Model):
 
 
 class Bookmark(OwnedItem):
+    class FolderRoot(models.TextChoices):
+        """The browser's own container a bookmark file put the bookmark's folders in."""
+
+        NONE = "", "None"
+        TOOLBAR = "toolbar", "Bookmarks bar"
+        UNFILED = "unfiled", "Other bookmarks"
+
     title = models.CharField(max_length=TITLE_MAX)
     url = models.URLField("URL", max_length=URL_MAX)
     description = models.TextField(blank=True)
@@ -76,6 +86,13 @@ class Bookmark(OwnedItem):
     is_favorite = models.BooleanField("favourite", default=False)
     read_at = models.DateTimeField(null=True, blank=True, editable=False)
     tags = models.ManyToManyField(Tag, related_name="bookmarks", blank=True)
+    # Where an imported bookmark sat in the browser (folder names from the top, [] for the top
+    # itself; the first one is the browser's own container when ``folder_root`` is set; None for
+    # bookmarks made here) and the icon the browser stored for it (a data: image): the HTML export
+    # puts both back, whatever tags the bookmark has since.
+    folder = models.JSONField(null=True, blank=True, default=None, editable=False)
+    folder_root = models.CharField(max_length=8, blank=True, choices=FolderRoot.choices, editable=False)
+    icon = models.TextField(blank=True, editable=False)
 
     class Meta(OwnedItem.Meta):
         indexes: ClassVar = [
@@ -89,6 +106,27 @@ class Bookmark(OwnedItem):
     @property
     def domain(self) -> str:
         return (urlsplit(self.url).hostname or "").removeprefix("www.")
+
+    @property
+    def icon_src(self) -> str:
+        """The image pages show beside the title: the page's favicon, else the imported icon."""
+        return self.favicon_url or self.icon
+
+
+class Project(OwnedItem):
+    """A named set of tasks with its own board (a column per status)."""
+
+    name = models.CharField(max_length=PROJECT_NAME_MAX)
+    description = models.TextField(blank=True)
+
+    class Meta(OwnedItem.Meta):
+        constraints: ClassVar = [
+            *OwnedItem.Meta.constraints,
+            models.UniqueConstraint(F("owner"), Lower("name"), name="content_project_owner_name_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Task(OwnedItem):
@@ -104,12 +142,22 @@ class Task(OwnedItem):
         HIGH = "high", "High"
         URGENT = "urgent", "Urgent"
 
+    class Recurrence(models.TextChoices):
+        NONE = "", "Does not repeat"
+        DAILY = "daily", "Every day"
+        WEEKDAYS = "weekdays", "Every weekday"
+        WEEKLY = "weekly", "Every week"
+        MONTHLY = "monthly", "Every month"
+        YEARLY = "yearly", "Every year"
+
     title = models.CharField(max_length=TITLE_MAX)
     description = models.TextField(blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.MEDIUM)
     due_date = models.DateField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The user's own estimate; completing a task does not overwrite it (``percent_done`` shows 100),
+    # so reopening a task gives back the progress it had.
     progress = models.PositiveSmallIntegerField(
         default=0, validators=[MaxValueValidator(100)], help_text="Percent done, 0 to 100."
     )
@@ -118,10 +166,21 @@ class Task(OwnedItem):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="subtasks"
     )
     tags = models.ManyToManyField(Tag, related_name="tasks", blank=True)
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    # Order within its board column (smaller first); moves renumber the column.
+    position = models.PositiveIntegerField(default=0, editable=False)
+    # Completing a repeating task moves it to its next due date instead of closing it.
+    recurrence = models.CharField("repeats", max_length=8, blank=True, choices=Recurrence.choices)
+    # A notification is sent at ``remind_at`` (``reminded_at`` records that it went out).
+    remind_at = models.DateTimeField("remind me", null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(OwnedItem.Meta):
         indexes: ClassVar = [
             models.Index(fields=["owner", "-created_at"], name="content_task_owner_created"),
+            models.Index(fields=["remind_at"], name="content_task_remind_at"),
             models.Index(fields=["owner", "-updated_at"], name="content_task_owner_updated"),
             models.Index(fields=["owner", "status"], name="content_task_owner_status"),
             models.Index(fields=["owner", "due_date"], name="content_task_owner_due"),
@@ -135,6 +194,11 @@ class Task(OwnedItem):
         return self.status == self.Status.COMPLETED
 
     @property
+    def percent_done(self) -> int:
+        """What pages show: 100 once completed, else the task's own progress."""
+        return 100 if self.is_done else self.progress
+
+    @property
     def is_overdue(self) -> bool:
         open_ = self.status in (self.Status.PENDING, self.Status.IN_PROGRESS)
         return open_ and self.due_date is not None and self.due_date < timezone.localdate()
@@ -143,8 +207,10 @@ class Task(OwnedItem):
 class Note(OwnedItem):
     title = models.CharField(max_length=TITLE_MAX)
     content = models.TextField("content (Markdown)", blank=True)
-    # Rendered and sanitised when saved (content.rendering), so pages never render Markdown.
+    # Rendered and sanitised when saved (content.rendering), so pages never render Markdown; the
+    # summary is its plain text, for list previews.
     content_html = models.TextField(blank=True, editable=False)
+    summary = models.CharField(max_length=SUMMARY_MAX, blank=True, editable=False)
     is_pinned = models.BooleanField("pinned", default=False)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
@@ -159,6 +225,11 @@ class Note(OwnedItem):
 
     def __str__(self) -> str:
         return self.title
+
+    def render(self) -> None:
+        """Compute ``content_html`` and ``summary`` from ``content`` (before saving)."""
+        self.content_html = render_markdown(self.content)
+        self.summary = plain_text(self.content_html, SUMMARY_MAX)
 
 
 class StoredFile(OwnedItem):

@@ -19,15 +19,16 @@ from django.db.models import (
     Model,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Lower, Substr
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
-from content.models import Bookmark, Note, ShareLink, StoredFile, Tag, Task
+from content.models import Bookmark, Note, Project, ShareLink, StoredFile, Tag, Task
 
 MODELS: dict[str, type[Model]] = {
     "bookmark": Bookmark,
@@ -35,11 +36,17 @@ MODELS: dict[str, type[Model]] = {
     "note": Note,
     "file": StoredFile,
     "tag": Tag,
+    "project": Project,
+}
+BOARD_STATUSES = (Task.Status.PENDING, Task.Status.IN_PROGRESS, Task.Status.COMPLETED)
+BOARD_LABELS = {
+    Task.Status.PENDING: "To do",
+    Task.Status.IN_PROGRESS: "In progress",
+    Task.Status.COMPLETED: "Done",
 }
 ITEM_KINDS = ("bookmark", "task", "note", "file")
 TAG_RELATIONS = {"bookmark": "bookmarks", "task": "tasks", "note": "notes", "file": "files"}
 MAX_PARENT_DEPTH = 100
-EXCERPT_LENGTH = 240
 
 _TAGS = Prefetch("tags", queryset=Tag.objects.order_by(Lower("name")))
 _PRIORITY_RANK = {"urgent": 0, "high": 1, "medium": 2, "low": 3}
@@ -94,6 +101,15 @@ def bookmarks_for(
     return queryset.prefetch_related(_TAGS).order_by(*BOOKMARK_SORTS.get(sort, BOOKMARK_SORTS["newest"]))
 
 
+def bookmark_with_url(owner_id: int, url: str, exclude_pk: int | None = None) -> Bookmark | None:
+    """The owner's bookmark of the same address (a trailing slash aside), if any: "saved already"."""
+    bare = url.rstrip("/")
+    found = Bookmark.objects.filter(owner_id=owner_id, url__in=[url, bare, f"{bare}/"]).order_by("pk")
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return found.only("pk", "title", "url").first()
+
+
 def _priority_rank() -> Case:
     return Case(
         *(When(priority=name, then=Value(rank)) for name, rank in _PRIORITY_RANK.items()),
@@ -127,7 +143,7 @@ def tasks_for(
     order = TASK_SORTS.get(sort, TASK_SORTS["newest"])
     if sort == "due":
         order = (F("due_date").asc(nulls_last=True), "-created_at")
-    return queryset.select_related("parent").prefetch_related(_TAGS).order_by(*order)
+    return queryset.select_related("parent", "project").prefetch_related(_TAGS).order_by(*order)
 
 
 def notes_for(
@@ -137,7 +153,7 @@ def notes_for(
     if pinned is not None:
         queryset = queryset.filter(is_pinned=pinned)
     order = NOTE_SORTS.get(sort, NOTE_SORTS["updated"])
-    queryset = queryset.annotate(excerpt=Substr("content", 1, EXCERPT_LENGTH)).select_related("parent")
+    queryset = queryset.select_related("parent")
     queryset = queryset.defer("content", "content_html", "parent__content", "parent__content_html")
     return queryset.prefetch_related(_TAGS).order_by(*order)
 
@@ -145,6 +161,34 @@ def notes_for(
 def files_for(owner_id: int, *, tag_id: int | None = None, sort: str = "newest") -> QuerySet[StoredFile]:
     queryset = _tagged(StoredFile.objects.filter(owner_id=owner_id), tag_id)
     return queryset.prefetch_related(_TAGS).order_by(*FILE_SORTS.get(sort, FILE_SORTS["newest"]))
+
+
+def owner_projects(owner_id: int) -> QuerySet[Project]:
+    return Project.objects.filter(owner_id=owner_id).order_by(Lower("name"))
+
+
+def projects_with_counts(owner_id: int) -> QuerySet[Project]:
+    """The owner's projects with their open and done task counts (one query)."""
+    open_ = Count("tasks", filter=Q(tasks__status__in=(Task.Status.PENDING, Task.Status.IN_PROGRESS)))
+    done = Count("tasks", filter=Q(tasks__status=Task.Status.COMPLETED))
+    return owner_projects(owner_id).annotate(open_count=open_, done_count=done)
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    status: str
+    label: str
+    tasks: list[Task]
+
+
+def board(project: Project) -> list[BoardColumn]:
+    """The project's tasks in a column per status (To do, In progress, Done), each in board order;
+    cancelled tasks are left off the board (two queries: tasks, then their tags)."""
+    tasks = Task.objects.filter(owner_id=project.owner_id, project=project, status__in=BOARD_STATUSES)
+    by_status: dict[str, list[Task]] = {status: [] for status in BOARD_STATUSES}
+    for task in tasks.prefetch_related(_TAGS).order_by("position", "-created_at", "pk"):
+        by_status[task.status].append(task)
+    return [BoardColumn(status, BOARD_LABELS[status], rows) for status, rows in by_status.items()]
 
 
 def tags_with_counts(owner_id: int) -> QuerySet[Tag]:
@@ -245,13 +289,27 @@ def card_for(user: Any, kind: str, item_id: Any) -> dict[str, Any] | None:
     elif isinstance(item, Task):
         card |= {"title": item.title, "summary": item.description[:200], "status": item.status}
         due = item.due_date.isoformat() if item.due_date else None
-        card |= {"priority": item.priority, "due_date": due, "progress": item.progress}
+        card |= {"priority": item.priority, "due_date": due, "progress": item.percent_done}
     elif isinstance(item, Note):
         card |= {"title": item.title, "summary": item.content[:200], "is_pinned": item.is_pinned}
     elif isinstance(item, StoredFile):
         card |= {"title": item.name, "summary": item.description[:200], "size": item.size}
         card |= {"content_type": item.content_type}
     return card
+
+
+def items_titled(owner_id: int, text: str, limit: int = 10) -> list[tuple[str, int, str]]:
+    """(kind, id, title) of the owner's bookmarks, tasks and notes whose title contains ``text``,
+    most recently updated first (message attachments are picked from these)."""
+    found: list[tuple[str, int, str, Any]] = []
+    for kind, model in (("bookmark", Bookmark), ("task", Task), ("note", Note)):
+        rows = model.objects.filter(owner_id=owner_id, title__icontains=text).order_by("-updated_at")
+        found += [
+            (kind, pk, title, updated)
+            for pk, title, updated in rows.values_list("pk", "title", "updated_at")[:limit]
+        ]
+    found.sort(key=lambda row: row[3], reverse=True)
+    return [(kind, pk, title) for kind, pk, title, _ in found[:limit]]
 
 
 # --- export reads ---------------------------------------------------------------------------
@@ -264,8 +322,9 @@ def everything_of(owner_id: int) -> dict[str, QuerySet[Any]]:
         "bookmarks": Bookmark.objects.filter(owner_id=owner_id)
         .prefetch_related(_TAGS)
         .order_by("created_at", "uid"),
+        "projects": Project.objects.filter(owner_id=owner_id).order_by("created_at", "uid"),
         "tasks": Task.objects.filter(owner_id=owner_id)
-        .select_related("parent")
+        .select_related("parent", "project")
         .prefetch_related(_TAGS)
         .order_by("created_at", "uid"),
         "notes": Note.objects.filter(owner_id=owner_id)

@@ -31,8 +31,9 @@ from content.events import Change, content_changed
 from content.importers.archive import Archive
 from content.importers.netscape import NetscapeEntry
 from content.importers.result import ImportResult
-from content.models import Bookmark, Note, ShareLink, StoredFile, Tag, Task
-from content.rendering import render_markdown
+from content.models import Bookmark, Note, Project, ShareLink, StoredFile, Tag, Task
+from content.recurrence import next_due
+from content.rendering import set_task
 from content.selectors import MODELS, TAG_RELATIONS, would_cycle
 from content.sniff import SNIFF_BYTES, TypeMismatch, check_claim, sniff
 from content.uploads import UploadRejected, check_upload, clean_file_name, upload_path
@@ -249,7 +250,10 @@ def enrich_bookmark(bookmark_id: int, fetcher: metadata.Fetcher | None = None) -
 
 # --- tasks ----------------------------------------------------------------------------------
 
-TASK_FIELDS = ("title", "description", "status", "priority", "due_date", "progress", "parent")
+TASK_FIELDS = (
+    "title", "description", "status", "priority", "due_date", "progress", "parent", "project",
+    "recurrence", "remind_at",
+)  # fmt: skip
 
 
 def _check_parent(item: Task | Note, owner_id: int) -> None:
@@ -262,10 +266,27 @@ def _check_parent(item: Task | Note, owner_id: int) -> None:
         raise ValueError("an item cannot be nested inside itself")
 
 
+# What a status change may touch (a repeating task's dates move when it is completed).
+STATUS_FIELDS = ("status", "completed_at", "due_date", "remind_at", "reminded_at")
+
+
+def _check_project(task: Task, owner_id: int) -> None:
+    if task.project is not None and task.project.owner_id != owner_id:
+        raise ValueError("the project belongs to someone else")
+
+
 def _sync_completion(task: Task, now: dt.datetime) -> None:
+    """``completed_at`` follows the status; ``progress`` stays the user's (``Task.percent_done``).
+    A repeating task is not closed: it moves to its next due date (``content.recurrence``)."""
+    if task.status == Task.Status.COMPLETED and task.recurrence:
+        today = timezone.localdate(now)
+        due = next_due(task.recurrence, task.due_date, today)
+        if task.remind_at is not None:
+            task.remind_at += dt.timedelta(days=(due - (task.due_date or today)).days)
+            task.reminded_at = None
+        task.due_date, task.status = due, Task.Status.PENDING
     if task.status == Task.Status.COMPLETED:
         task.completed_at = task.completed_at or now
-        task.progress = 100
     else:
         task.completed_at = None
 
@@ -275,6 +296,7 @@ def create_task(owner: Any, *, title: str, tags: Iterable[str] = (), **fields: A
     task = Task(owner_id=owner.pk, title=title.strip(), created_at=now, updated_at=now)
     _set_fields(task, fields, TASK_FIELDS)
     _check_parent(task, owner.pk)
+    _check_project(task, owner.pk)
     _sync_completion(task, now)
     _save_item(task, "task", owner.pk, tags or None)
     return task
@@ -282,9 +304,13 @@ def create_task(owner: Any, *, title: str, tags: Iterable[str] = (), **fields: A
 
 def update_task(task: Task, *, tags: Iterable[str] | None = None, **fields: Any) -> Task:
     now = timezone.now()
+    reminder = task.remind_at
     _set_fields(task, fields, TASK_FIELDS)
+    if task.remind_at != reminder:
+        task.reminded_at = None  # a new reminder time is a new reminder
     task.title = task.title.strip()
     _check_parent(task, task.owner_id)
+    _check_project(task, task.owner_id)
     _sync_completion(task, now)
     task.updated_at = now
     _save_item(task, "task", task.owner_id, tags)
@@ -298,9 +324,76 @@ def set_task_status(task: Task, status: str) -> Task:
     _sync_completion(task, now)
     task.updated_at = now
     with transaction.atomic():
-        task.save(update_fields=["status", "completed_at", "progress", "updated_at"])
+        task.save(update_fields=[*STATUS_FIELDS, "updated_at"])
         _changed(task.owner_id, Change("task", (task.pk,), UPDATED))
     return task
+
+
+def move_task(task: Task, *, status: str, position: int) -> Task:
+    """Put the task into the board column ``status`` at ``position`` (0 = top; clamped), the
+    column renumbered in one bulk update. Completing it this way is completing it."""
+    now = timezone.now()
+    with transaction.atomic():
+        column = list(
+            Task.objects.select_for_update()
+            .filter(owner_id=task.owner_id, project_id=task.project_id, status=status)
+            .exclude(pk=task.pk)
+            .order_by("position", "-created_at", "pk")
+        )
+        column.insert(max(0, min(position, len(column))), task)
+        moved = [item for index, item in enumerate(column) if item.position != index or item is task]
+        for index, item in enumerate(column):
+            item.position = index
+        Task.objects.bulk_update([item for item in moved if item is not task], ["position"])
+        task.status = Task.Status(status)
+        _sync_completion(task, now)
+        task.updated_at = now
+        task.save(update_fields=[*STATUS_FIELDS, "position", "updated_at"])
+        _changed(task.owner_id, Change("task", (task.pk,), UPDATED))
+    return task
+
+
+# --- projects -------------------------------------------------------------------------------
+
+
+class ProjectNameTaken(ValueError):
+    """The owner has a project of that name already (case-insensitively)."""
+
+
+def _project_name(owner_id: int, name: str, exclude_id: int | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValueError("a project needs a name")
+    clash = Project.objects.filter(owner_id=owner_id, name__iexact=name)
+    if (clash.exclude(pk=exclude_id) if exclude_id else clash).exists():
+        raise ProjectNameTaken(name)
+    return name
+
+
+def create_project(owner: Any, *, name: str, description: str = "") -> Project:
+    now = timezone.now()
+    with transaction.atomic():
+        project = Project.objects.create(
+            owner_id=owner.pk, name=_project_name(owner.pk, name), description=description,
+            created_at=now, updated_at=now,
+        )  # fmt: skip
+        _changed(owner.pk, Change("project", (project.pk,), CREATED))
+    return project
+
+
+def project_named(owner: Any, name: str) -> Project:
+    """The owner's project called ``name`` (any case), created if there is none (quick add)."""
+    found = Project.objects.filter(owner_id=owner.pk, name__iexact=" ".join(name.split())).first()
+    return found or create_project(owner, name=name)
+
+
+def update_project(project: Project, *, name: str, description: str) -> Project:
+    project.name = _project_name(project.owner_id, name, exclude_id=project.pk)
+    project.description, project.updated_at = description, timezone.now()
+    with transaction.atomic():
+        project.save(update_fields=["name", "description", "updated_at"])
+        _changed(project.owner_id, Change("project", (project.pk,), UPDATED))
+    return project
 
 
 # --- notes ----------------------------------------------------------------------------------
@@ -313,7 +406,7 @@ def create_note(owner: Any, *, title: str, tags: Iterable[str] = (), **fields: A
     note = Note(owner_id=owner.pk, title=title.strip(), created_at=now, updated_at=now)
     _set_fields(note, fields, NOTE_FIELDS)
     _check_parent(note, owner.pk)
-    note.content_html = render_markdown(note.content)
+    note.render()
     _save_item(note, "note", owner.pk, tags or None)
     return note
 
@@ -322,9 +415,24 @@ def update_note(note: Note, *, tags: Iterable[str] | None = None, **fields: Any)
     _set_fields(note, fields, NOTE_FIELDS)
     note.title = note.title.strip()
     _check_parent(note, note.owner_id)
-    note.content_html = render_markdown(note.content)
+    note.render()
     note.updated_at = timezone.now()
     _save_item(note, "note", note.owner_id, tags)
+    return note
+
+
+class NoSuchTask(ValueError):
+    """The note has no task item with that number."""
+
+
+def set_note_task(note: Note, index: int, done: bool) -> Note:
+    """Tick (or untick) task item ``index`` of the note's Markdown: the source line changes, so
+    editing the note shows it too. Nothing is written when it already was so."""
+    text = set_task(note.content, index, done)
+    if text is None:
+        raise NoSuchTask(index)
+    if text != note.content:
+        update_note(note, content=text)
     return note
 
 
@@ -438,6 +546,76 @@ def count_share_download(link: ShareLink) -> None:
     ShareLink.objects.filter(pk=link.pk).update(download_count=F("download_count") + 1)
 
 
+# --- several items at once (list pages' bulk bar) ----------------------------------------------
+
+
+def _owned_ids(owner_id: int, kind: str, ids: Iterable[int]) -> tuple[int, ...]:
+    return tuple(
+        MODELS[kind].objects.filter(owner_id=owner_id, pk__in=list(ids)).values_list("pk", flat=True)
+    )
+
+
+def tag_items(owner_id: int, kind: str, ids: Iterable[int], names: Iterable[str]) -> int:
+    """Give the owner's items of ``kind`` among ``ids`` the tags ``names`` (created if new). One
+    event and one invalidation; returns how many items were tagged."""
+    model = MODELS[kind]
+    with transaction.atomic():
+        found = _owned_ids(owner_id, kind, ids)
+        tags = resolve_tags(owner_id, names)
+        if not found or not tags:
+            return 0
+        through = model.tags.through  # type: ignore[attr-defined]
+        column = f"{model._meta.model_name}_id"
+        rows = [through(**{column: item_id, "tag_id": tag.pk}) for item_id in found for tag in tags]
+        through.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
+        model.objects.filter(pk__in=found).update(updated_at=timezone.now())
+        _changed(owner_id, Change(kind, found, UPDATED))
+    return len(found)
+
+
+def untag_items(owner_id: int, kind: str, ids: Iterable[int], names: Iterable[str]) -> int:
+    """Take the tags ``names`` off the owner's items of ``kind`` among ``ids`` (the tags stay)."""
+    model = MODELS[kind]
+    lowered = [name.lower() for name in tagnames.unique(names)]
+    with transaction.atomic():
+        found = _owned_ids(owner_id, kind, ids)
+        tag_ids = list(
+            Tag.objects.annotate(lname=Lower("name"))
+            .filter(owner_id=owner_id, lname__in=lowered)
+            .values_list("pk", flat=True)
+        )
+        if not found or not tag_ids:
+            return 0
+        through = model.tags.through  # type: ignore[attr-defined]
+        column = f"{model._meta.model_name}_id"
+        links = through.objects.filter(**{f"{column}__in": found, "tag_id__in": tag_ids})
+        touched = tuple(set(links.values_list(column, flat=True)))
+        links.delete()
+        model.objects.filter(pk__in=touched).update(updated_at=timezone.now())
+        _changed(owner_id, Change(kind, touched, UPDATED))
+    return len(touched)
+
+
+def set_bookmarks_flags(
+    owner_id: int, ids: Iterable[int], *, is_read: bool | None = None, is_favorite: bool | None = None
+) -> int:
+    """Mark several bookmarks read/unread and/or favourite/not: one event, one invalidation."""
+    now = timezone.now()
+    with transaction.atomic():
+        found = _owned_ids(owner_id, "bookmark", ids)
+        rows = Bookmark.objects.filter(pk__in=found)
+        if is_read:
+            rows.filter(read_at__isnull=True).update(read_at=now)
+            rows.update(is_read=True)
+        elif is_read is not None:
+            rows.update(is_read=False, read_at=None)
+        if is_favorite is not None:
+            rows.update(is_favorite=is_favorite)
+        rows.update(updated_at=now)
+        _changed(owner_id, Change("bookmark", found, UPDATED))
+    return len(found)
+
+
 # --- deletes ----------------------------------------------------------------------------------
 
 
@@ -471,7 +649,7 @@ def refresh_derived(item: Model) -> None:
     elif isinstance(item, Task):
         _sync_completion(item, now)
     elif isinstance(item, Note):
-        item.content_html = render_markdown(item.content)
+        item.render()
 
 
 def announce_admin_change(item: Model, kind: str, created: bool) -> None:
@@ -516,6 +694,9 @@ def import_bookmarks(owner: Any, entries: Sequence[NetscapeEntry], result: Impor
                 title=entry.title,
                 description=entry.description,
                 favicon_url=entry.icon_url,
+                folder=entry.folder,
+                folder_root=entry.folder_root,
+                icon=entry.icon,
                 created_at=created,
                 updated_at=entry.updated_at or created,
             )
@@ -541,7 +722,10 @@ def import_archive(owner: Any, archive: Archive, result: ImportResult) -> Import
             created = {
                 "tag": _restore_tags(owner.pk, archive.tags, result),
                 "bookmark": _restore_bookmarks(owner.pk, archive.bookmarks, result),
-                "task": _restore_tree(Task, "task", owner.pk, archive.tasks, result),
+            }
+            created["project"], project_pks = _restore_projects(owner.pk, archive.projects, result)
+            created |= {
+                "task": _restore_tree(Task, "task", owner.pk, archive.tasks, result, project_pks),
                 "note": _restore_tree(Note, "note", owner.pk, archive.notes, result),
             }
             created["file"], created["share_link"] = _restore_files(owner.pk, archive, result, stored_paths)
@@ -610,15 +794,50 @@ def _restore_bookmarks(owner_id: int, rows: list[dict[str, Any]], result: Import
     return [item.pk for item, _ in pairs]
 
 
+def _restore_projects(
+    owner_id: int, rows: list[dict[str, Any]], result: ImportResult
+) -> tuple[list[int], dict[Any, int]]:
+    """New projects (skipping those whose uid or name the owner has), and every archive project
+    uid mapped to the project its tasks go to (an existing one of the same name included)."""
+    existing = Project.objects.filter(owner_id=owner_id)
+    by_uid = dict(existing.values_list("uid", "pk"))
+    by_name = {name.lower(): pk for name, pk in existing.values_list("name", "pk")}
+    new, pks = [], {}
+    for row in rows:
+        known = by_uid.get(row["uid"]) or by_name.get(row["name"].lower())
+        if known:
+            result.duplicate("project")
+            pks[row["uid"]] = known
+            continue
+        project = Project(owner_id=owner_id, **{k: v for k, v in row.items() if k not in _NOT_MODEL_FIELDS})
+        new.append(project)
+        by_name[row["name"].lower()] = -1  # a repeat in the archive is a duplicate too
+    created = Project.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    pks |= {project.uid: project.pk for project in created}
+    if created:
+        result.add("project", len(created))
+    return [project.pk for project in created], pks
+
+
 def _restore_tree(
-    model: type[Task] | type[Note], kind: str, owner_id: int, rows: list[dict[str, Any]], result: ImportResult
+    model: type[Task] | type[Note],
+    kind: str,
+    owner_id: int,
+    rows: list[dict[str, Any]],
+    result: ImportResult,
+    project_pks: dict[Any, int] | None = None,
 ) -> list[int]:
-    """Restore tasks or notes, then point each new one at its parent (by uid), refusing loops."""
+    """Restore tasks or notes (tasks in their project, by uid), then point each new one at its
+    parent (by uid), refusing loops."""
 
     def build(fields: dict[str, Any]) -> Any:
-        if model is Note:
-            fields["content_html"] = render_markdown(fields["content"])
-        return model(owner_id=owner_id, **fields)
+        project_uid = fields.pop("project", None)
+        item = model(owner_id=owner_id, **fields)
+        if isinstance(item, Task) and project_pks:
+            item.project_id = project_pks.get(project_uid)
+        if isinstance(item, Note):
+            item.render()
+        return item
 
     pairs = _restore_rows(model, kind, owner_id, rows, result, build=build)
     if not any(row["parent"] for _, row in pairs):

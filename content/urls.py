@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path, register_converter
 
 import core.converters  # noqa: F401  (registers <dbid:>)
-from content.views import bookmarks, deletion, files, notes, shares, tags, tasks, transfer
+from content.views import bookmarks, bulk, deletion, files, notes, projects, shares, tags, tasks, transfer
 
 
 class TokenConverter:
@@ -28,6 +28,7 @@ def _item_routes(kind: str, plural: str, module: object) -> list:  # type: ignor
         path(f"{plural}/<dbid:pk>/edit/", getattr(module, f"{kind}_edit"), name=f"{kind}_edit"),
         path(f"{plural}/<dbid:pk>/delete/", deletion.confirm_delete, {"kind": kind}, name=f"{kind}_delete"),
         path(f"{plural}/delete/", deletion.bulk_delete, {"kind": kind}, name=f"{kind}_bulk_delete"),
+        path(f"{plural}/bulk/", bulk.bulk_action, {"kind": kind}, name=f"{kind}_bulk"),
     ]
 
 
@@ -39,9 +40,18 @@ urlpatterns = [
     *_item_routes("task", "tasks", tasks),
     path("tasks/new/", tasks.task_create, name="task_create"),
     path("tasks/<dbid:pk>/toggle/", tasks.task_toggle, name="task_toggle"),
+    path("tasks/<dbid:pk>/move/", tasks.task_move, name="task_move"),
+    path("tasks/quick/", tasks.task_quick_add, name="task_quick_add"),
+    path("projects/", projects.project_list, name="project_list"),
+    path("projects/new/", projects.project_create, name="project_create"),
+    path("projects/<dbid:pk>/", projects.project_detail, name="project_detail"),
+    path("projects/<dbid:pk>/edit/", projects.project_edit, name="project_edit"),
+    path("projects/<dbid:pk>/delete/", deletion.confirm_delete, {"kind": "project"}, name="project_delete"),
     *_item_routes("note", "notes", notes),
     path("notes/new/", notes.note_create, name="note_create"),
     path("notes/<dbid:pk>/pin/", notes.note_pin, name="note_pin"),
+    path("notes/<dbid:pk>/task/", notes.note_task, name="note_task"),
+    path("notes/preview/", notes.note_preview, name="note_preview"),
     *_item_routes("file", "files", files),
     path("files/upload/", files.file_upload, name="file_upload"),
     path("files/<dbid:pk>/download/", files.file_download, name="file_download"),

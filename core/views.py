@@ -1,4 +1,4 @@
-"""Platform views: the health endpoints."""
+"""Platform views: the health endpoints and the favicon."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import ipaddress
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 
 from core.net import client_ip
 from core.redis.client import is_redis_backed
@@ -49,3 +50,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
         if user is not None and user.is_staff:
             body["pools"] = pool_report()
     return JsonResponse(body, status=200 if database else 503)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the static icon."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

@@ -9,13 +9,14 @@ here anonymous sockets are closed and every conversation is checked against the 
 
 Frames from the client are JSON ``{type, conversation_id, data}``: ``message.send``,
 ``typing.started``/``typing.stopped``, ``reaction.add``/``reaction.remove``, ``read``, ``sync``
-(``after`` an id, 0 for the start), ``subscribe``, ``ping``. A frame larger than a maximal message
-needs, or nested too deeply to parse, gets a ``bad_frame`` error like any malformed one. Sending,
-reacting and typing spend the user's rate-limit budgets shared with the HTTP views
-(``messaging.limits``); a refused frame gets a ``rate_limited`` error with ``retry_after`` (typing is
-dropped silently). Every command except ``ping`` first re-checks the session, and
-``messaging.upkeep`` re-checks it periodically and joins the groups again when the layer lost them
-(then sends ``resync``).
+(``after`` an id, 0 for the start), ``subscribe`` (``{"conversation_ids": [...]}``, or
+``{"all": true}``: the user's 100 most recently active conversations, which every page's socket
+listens to for the header's badge), ``ping``. A frame larger than a maximal message needs, or nested
+too deeply to parse, gets a ``bad_frame`` error like any malformed one. Sending, reacting and typing
+spend the user's rate-limit budgets shared with the HTTP views (``messaging.limits``); a refused frame
+gets a ``rate_limited`` error with ``retry_after`` (typing is dropped silently). Every command except
+``ping`` first re-checks the session, and ``messaging.upkeep`` re-checks it periodically and joins
+the groups again when the layer lost them (then sends ``resync``).
 
 Close codes: 4401 not signed in or session ended, 4404 not a member (or no such conversation).
 """
@@ -210,6 +211,8 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer, SocketUpkeep):
 
     async def _subscribe(self, conversation_id: Any, data: dict[str, Any]) -> None:
         raw = data.get("conversation_ids")
+        if data.get("all") is True:
+            raw = await database_sync_to_async(selectors.listened_conversation_ids)(self.user.pk)
         if not isinstance(raw, list) or len(raw) > MAX_SUBSCRIPTIONS:
             raise ClientError(f"conversation_ids must be a list of at most {MAX_SUBSCRIPTIONS} ids")
         wanted = {_int(value, "conversation_ids") for value in raw}

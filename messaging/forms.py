@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
+from django.urls import reverse_lazy
 
 from messaging import references, services
 from messaging.errors import MessagingError
@@ -28,7 +29,10 @@ class MessageForm(forms.Form):
         label="Attach items",
         required=False,
         max_length=200,
-        help_text="Optional: your own items as bookmark:ID, task:ID or note:ID, separated by spaces.",
+        help_text="Type a title and pick your bookmark, task or note (or bookmark:ID, task:ID, note:ID).",
+        widget=forms.TextInput(
+            attrs={"data-picker": reverse_lazy("messaging:attachable"), "autocomplete": "off"}
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -61,7 +65,12 @@ class NewConversationForm(forms.Form):
     KIND_CHOICES = (("direct", "Direct message"), ("group", "Group"))
     kind = forms.ChoiceField(choices=KIND_CHOICES, widget=forms.RadioSelect, initial="direct")
     usernames = forms.CharField(
-        label="People", max_length=2000, help_text="Usernames, separated by spaces or commas."
+        label="People",
+        max_length=2000,
+        help_text="Type a name and pick the person; or usernames separated by spaces or commas.",
+        widget=forms.TextInput(
+            attrs={"data-picker": reverse_lazy("messaging:people"), "autocomplete": "off"}
+        ),
     )
     name = forms.CharField(label="Group name", required=False, max_length=services.GROUP_NAME_MAX)
 
@@ -96,7 +105,13 @@ class NewConversationForm(forms.Form):
 
 
 class AddMemberForm(forms.Form):
-    username = forms.CharField(label="Username", max_length=150)
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={"data-picker": reverse_lazy("messaging:people"), "autocomplete": "off"}
+        ),
+    )
 
     def clean_username(self) -> Any:
         users, _ = services.find_users([self.cleaned_data["username"]])

@@ -154,6 +154,7 @@ class Notification(models.Model):
         MESSAGE = "message", "New message"
         MENTION = "mention", "Mention"
         FOLLOW = "follow", "New follower"
+        REMINDER = "reminder", "Reminder"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=10, choices=Kind.choices)

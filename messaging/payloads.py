@@ -84,6 +84,7 @@ def notification_payload(notification: Notification) -> dict[str, Any]:
         "text": notification.text,
         "url": notification.url,
         "count": notification.count,
+        "excerpt": excerpt(notification.message) if notification.message else "",
         "conversation_id": notification.conversation_id,
         "message_id": notification.message_id,
         "created_at": iso(notification.created_at),

@@ -10,8 +10,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from messaging import unread
@@ -22,6 +36,8 @@ HISTORY_PAGE_SIZE = 50
 BACKFILL_LIMIT = 200
 SEARCH_LIMIT = 50
 NOTIFICATIONS_PAGE_SIZE = 30
+PICKER_LIMIT = 10
+LISTEN_LIMIT = 100  # at most the socket's subscription limit (consumers.MAX_SUBSCRIPTIONS)
 
 
 def membership_or_404(user_id: int, conversation_id: int) -> Membership:
@@ -178,8 +194,70 @@ def member_count(conversation_id: int) -> int:
 
 
 def notifications(user_id: int, page_number: Any) -> Page:
-    qs = Notification.objects.filter(user_id=user_id).select_related("actor").order_by("-id")
+    """One entry per conversation (its newest notification, whose message is the latest text)
+    and one per notification without a conversation, newest first. ``group_unread`` counts the
+    unread messages and mentions the entry stands for."""
+    mine = Notification.objects.filter(user_id=user_id)
+    newer = mine.filter(conversation_id=OuterRef("conversation_id"), pk__gt=OuterRef("pk"))
+    unread_in_conversation = (
+        mine.filter(conversation_id=OuterRef("conversation_id"), read_at__isnull=True)
+        .order_by()
+        .values("conversation_id")
+        .annotate(n=Sum("count"))
+        .values("n")
+    )
+    own_unread = Case(When(read_at__isnull=True, then=F("count")), default=Value(0))
+    qs = (
+        mine.exclude(Exists(newer))  # for conversation NULL nothing is "newer": each one stays
+        .annotate(
+            group_unread=Case(
+                When(conversation__isnull=True, then=own_unread),
+                default=Coalesce(Subquery(unread_in_conversation), Value(0)),
+                output_field=IntegerField(),
+            )
+        )
+        .select_related("actor", "message")
+        .order_by("-id")
+    )
     return Paginator(qs, NOTIFICATIONS_PAGE_SIZE).get_page(page_number)
+
+
+def listened_conversation_ids(user_id: int, limit: int = LISTEN_LIMIT) -> list[int]:
+    """The user's most recently active conversations (not archived): every page's socket listens
+    to them, so the header's Messages badge counts new messages anywhere."""
+    return list(
+        Conversation.objects.filter(memberships__user_id=user_id, archived_at__isnull=True)
+        .order_by("-last_activity_at", "-id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def inbox_row(user_id: int, conversation_id: int) -> InboxRow:
+    """One inbox row (a conversation that appeared while the inbox was open), or 404."""
+    conversation = (
+        Conversation.objects.filter(memberships__user_id=user_id, pk=conversation_id)
+        .select_related("last_message__sender")
+        .first()
+    )
+    if conversation is None:
+        raise Http404("No such conversation.")
+    return InboxRow(
+        conversation, title_for(user_id, conversation), unread.get(user_id).for_conversation(conversation_id)
+    )
+
+
+def people_matching(user_id: int, text: str, limit: int = PICKER_LIMIT) -> list[Any]:
+    """Active users (not ``user_id``) whose username or full name contains ``text``, usernames
+    starting with it first: the "People" picker."""
+    users = (
+        get_user_model()
+        .objects.filter(Q(username__icontains=text) | Q(full_name__icontains=text), is_active=True)
+        .exclude(pk=user_id)
+        .only("pk", "username", "full_name")
+    )
+    return sorted(
+        users[: limit * 3], key=lambda u: (not u.username.lower().startswith(text.lower()), u.username)
+    )[:limit]
 
 
 def counts(user_id: int, reconcile: bool = False) -> unread.UnreadCounts:

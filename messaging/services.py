@@ -541,12 +541,17 @@ def notify(user_id: int, kind: str, text: str, url: str = "", actor: Any = None)
     return notification
 
 
-def mark_notifications_read(user: Any, notification_ids: Iterable[int] | None = None) -> int:
-    """Mark some (or all) of the user's notifications read; returns how many were unread."""
+def mark_notifications_read(
+    user: Any, notification_ids: Iterable[int] | None = None, conversation_id: int | None = None
+) -> int:
+    """Mark some (or all, or those of one conversation: its whole entry on the notifications page)
+    of the user's notifications read; returns how many were unread."""
     with transaction.atomic():
         qs = Notification.objects.filter(user_id=user.pk, read_at__isnull=True)
         if notification_ids is not None:
             qs = qs.filter(pk__in=list(notification_ids))
+        if conversation_id is not None:
+            qs = qs.filter(conversation_id=conversation_id)
         marked = qs.update(read_at=timezone.now())
         if marked:
             remaining = Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
@@ -558,11 +563,15 @@ def mark_notifications_read(user: Any, notification_ids: Iterable[int] | None = 
 
 
 def open_notification(user: Any, notification_id: int) -> str:
-    """Mark one notification read and return where it leads."""
+    """Mark one notification read (with the rest of its conversation's entry) and return where
+    it leads."""
     notification = Notification.objects.filter(pk=notification_id, user_id=user.pk).first()
     if notification is None:
         raise Http404("No such notification.")
-    mark_notifications_read(user, [notification.pk])
+    if notification.conversation_id is not None:
+        mark_notifications_read(user, conversation_id=notification.conversation_id)
+    else:
+        mark_notifications_read(user, [notification.pk])
     return notification.url or reverse("messaging:notifications")
 
 

@@ -1,4 +1,4 @@
-"""Receivers: new users join #general; ended sessions close their sockets.
+"""Receivers: new users join #general; ended sessions close their sockets; task reminders.
 
 - ``post_save`` of a new user: membership of #general and a "Notes to self" conversation;
 - ``accounts.events.sessions_revoked`` (revocation, password change, deactivation) and Django's
@@ -15,7 +15,9 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts.events import sessions_revoked
+from content.events import task_reminder_due
 from messaging import services
+from messaging.models import Notification
 
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="messaging.set_up_new_user")
@@ -34,3 +36,8 @@ def _close_logged_out_sockets(sender: Any, request: Any, user: Any, **kwargs: An
     session = getattr(request, "session", None)
     if user is not None and session is not None and session.session_key:
         services.close_sockets(user.pk, [session.session_key])
+
+
+@receiver(task_reminder_due, dispatch_uid="messaging.task_reminder")
+def _remind(sender: Any, user_id: int, task_id: int, title: str, url: str, **kwargs: Any) -> None:
+    services.notify(user_id, Notification.Kind.REMINDER, f"Reminder: {title}", url=url)

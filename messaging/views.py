@@ -14,9 +14,11 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from content import selectors as content_selectors
 from messaging import payloads, references, selectors, services
 from messaging.errors import MessagingError
 from messaging.forms import AddMemberForm, MessageForm, NewConversationForm, RenameForm, RoleForm, SearchForm
@@ -353,11 +355,12 @@ def notifications(request: HttpRequest) -> HttpResponse:
 def notifications_read(request: HttpRequest) -> HttpResponse:
     raw_ids = request.POST.getlist("id")
     ids = [n for n in (parse_id(v) for v in raw_ids) if n is not None] if raw_ids else None
-    marked = services.mark_notifications_read(request.user, ids)
+    conversation_id = parse_id(request.POST.get("conversation"))
+    marked = services.mark_notifications_read(request.user, ids, conversation_id=conversation_id)
     if _wants_json(request):
         return JsonResponse({"marked": marked})
     if marked:
-        flash.success(request, f"Marked {marked} notification(s) as read.")
+        flash.success(request, f"Marked {marked} notification{pluralize(marked)} as read.")
     return redirect("messaging:notifications")
 
 
@@ -382,3 +385,40 @@ def counts(request: HttpRequest) -> HttpResponse:
             "conversations": {str(k): v for k, v in found.conversations.items()},
         }
     )
+
+
+@login_required
+@require_GET
+def inbox_row(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """One inbox row, for a conversation that appears while the inbox is open."""
+    row = selectors.inbox_row(request.user.pk, conversation_id)
+    return render(request, "messaging/_inbox_row.html", {"row": row})
+
+
+PICKER_QUERY_MAX = 100
+
+
+@login_required
+@require_GET
+def people(request: HttpRequest) -> HttpResponse:
+    """``?q=``: people to start a conversation with or add to a group, as picker options."""
+    text = request.GET.get("q", "").strip()[:PICKER_QUERY_MAX]
+    users = selectors.people_matching(request.user.pk, text) if text else []
+    return JsonResponse({"results": [_person(user) for user in users]})
+
+
+def _person(user: Any) -> dict[str, str]:
+    label = f"{user.username} · {user.full_name}" if user.full_name else user.username
+    return {"value": user.username, "label": label}
+
+
+@login_required
+@require_GET
+def attachable(request: HttpRequest) -> HttpResponse:
+    """``?q=``: your own bookmarks, tasks and notes by title, as ``kind:id`` picker options."""
+    text = request.GET.get("q", "").strip()[:PICKER_QUERY_MAX]
+    items = content_selectors.items_titled(request.user.pk, text) if text else []
+    results = [
+        {"value": f"{kind}:{pk}", "label": f"{kind.capitalize()} · {title}"} for kind, pk, title in items
+    ]
+    return JsonResponse({"results": results})

@@ -54,15 +54,16 @@ def chromium() -> Iterator[Any]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-def signed_in_page(browser: Any, base_url: str, user: Any) -> Any:
-    """A new tab whose context carries a session of ``user`` on the server at ``base_url``.
+def signed_in_page(browser: Any, base_url: str, user: Any, **context_options: Any) -> Any:
+    """A new tab whose context carries a session of ``user`` on the server at ``base_url``
+    (``context_options`` go to Playwright's ``new_context``: locale, viewport...).
 
     The site's Content-Security-Policy applies, so Playwright's ``wait_for_function`` (which runs its
     predicate through ``eval``) is refused: wait with ``wait_for_url`` or selectors instead."""
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context = browser.new_context()
+    context = browser.new_context(**context_options)
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])
     tab = context.new_page()
     tab.set_default_timeout(10_000)

@@ -36,7 +36,7 @@ def test_home_counts_and_lists_content_and_sees_new_writes() -> None:
     client.force_login(user)
     page = client.get("/").content.decode()
     assert "Example site" in page and "Pay the rent" in page
-    assert "1</strong> open tasks" in page and "1 overdue" in page
+    assert "1</strong> open task<" in page and "1 overdue" in page
     services.create_note(user, title="Fresh idea")
     assert "Fresh idea" in client.get("/").content.decode()
 

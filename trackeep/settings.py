@@ -34,7 +34,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "core.admin_site.TrackeepAdminConfig",  # django.contrib.admin, index grouped for operators
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -96,8 +96,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "accounts.context_processors.signup",
+                "accounts.context_processors.email_verification",
                 "messaging.context_processors.unread_counts",
             ],
+            # ``|when``: one time format on every page (core/templatetags/when.py).
+            "builtins": ["core.templatetags.when"],
         },
     },
 ]
@@ -217,7 +220,6 @@ LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="none")
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = True  # sessions slide for 24 h; no "remember me" box
@@ -279,6 +281,25 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Trackeep <trackeep@localhost>")
+# Does outgoing mail reach people? The default console backend only prints it, and then nobody could
+# ever verify an address: verification is asked for only when mail is delivered (docs/operations.md).
+_NON_DELIVERING_BACKENDS = (
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+)
+EMAIL_DELIVERS = env.bool(
+    "EMAIL_DELIVERS", default=EMAIL_CONFIG["EMAIL_BACKEND"] not in _NON_DELIVERING_BACKENDS
+)
+# With mail: new addresses get a verification link (sign-in is not blocked), and two-factor can be
+# turned on once the address is verified (allauth's rule: an unverified address could belong to
+# someone else). Without mail: no verification at all.
+ACCOUNT_EMAIL_VERIFICATION = env.str(
+    "ACCOUNT_EMAIL_VERIFICATION", default="optional" if EMAIL_DELIVERS else "none"
+)
+MFA_ALLOW_UNVERIFIED_EMAIL = not EMAIL_DELIVERS
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 
 # --- Security --------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

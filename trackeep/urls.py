@@ -15,6 +15,7 @@ admin.site.site_header = "Trackeep administration"
 
 urlpatterns = [
     path("", analytics_views.home, name="home"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("setup/", account_views.setup, name="setup"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from content import archive_format as fmt
 from content import selectors
-from content.models import Bookmark, Note, StoredFile, Tag, Task
+from content.models import Bookmark, Note, Project, StoredFile, Tag, Task
 
 logger = logging.getLogger(__name__)
 COPY_CHUNK = 1024 * 1024
@@ -41,6 +41,9 @@ def _bookmark(item: Bookmark) -> dict[str, Any]:
         "is_read": item.is_read,
         "is_favorite": item.is_favorite,
         "read_at": fmt.dump_time(item.read_at),
+        "folder": item.folder,
+        "folder_root": item.folder_root,
+        "icon": item.icon,
         **_times(item),
         "tags": _tag_names(item),
     }
@@ -57,9 +60,16 @@ def _task(item: Task) -> dict[str, Any]:
         "progress": item.progress,
         "completed_at": fmt.dump_time(item.completed_at),
         "parent": str(item.parent.uid) if item.parent else None,
+        "project": str(item.project.uid) if item.project else None,
+        "recurrence": item.recurrence,
+        "remind_at": fmt.dump_time(item.remind_at),
         **_times(item),
         "tags": _tag_names(item),
     }
+
+
+def _project(item: Project) -> dict[str, Any]:
+    return {"uid": str(item.uid), "name": item.name, "description": item.description, **_times(item)}
 
 
 def _note(item: Note) -> dict[str, Any]:
@@ -106,6 +116,7 @@ def manifest(owner_id: int) -> dict[str, Any]:
         "exported_at": fmt.dump_time(timezone.now()),
         "tags": [_tag(tag) for tag in rows["tags"]],
         "bookmarks": [_bookmark(item) for item in rows["bookmarks"]],
+        "projects": [_project(item) for item in rows["projects"]],
         "tasks": [_task(item) for item in rows["tasks"]],
         "notes": [_note(item) for item in rows["notes"]],
         "files": [_file(item) for item in rows["files"]],

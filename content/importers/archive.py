@@ -23,8 +23,17 @@ from django.core.validators import URLValidator
 
 from content import archive_format as fmt
 from content import tagnames
+from content.importers.netscape import FOLDER_DEPTH_MAX, FOLDER_NAME_MAX, ICON_MAX, clean_icon
 from content.importers.result import ImportResult
-from content.models import TAG_COLOR_VALIDATOR, TAG_NAME_MAX, TITLE_MAX, URL_MAX, Task
+from content.models import (
+    PROJECT_NAME_MAX,
+    TAG_COLOR_VALIDATOR,
+    TAG_NAME_MAX,
+    TITLE_MAX,
+    URL_MAX,
+    Bookmark,
+    Task,
+)
 
 _validate_url = URLValidator()
 # An archive may expand to at most this many times CONTENT_IMPORT_MAX_BYTES (a ZIP bomb guard that
@@ -48,6 +57,7 @@ def _no_blobs(uid: str) -> bytes | None:
 class Archive:
     tags: list[dict[str, Any]] = field(default_factory=list)
     bookmarks: list[dict[str, Any]] = field(default_factory=list)
+    projects: list[dict[str, Any]] = field(default_factory=list)
     tasks: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
     files: list[dict[str, Any]] = field(default_factory=list)
@@ -141,7 +151,27 @@ def _clean_bookmark(raw: dict[str, Any]) -> dict[str, Any]:
         "is_read": _bool(raw, "is_read"),
         "is_favorite": _bool(raw, "is_favorite"),
         "read_at": _time(raw, "read_at"),
+        **_folder(raw),
     }
+
+
+def _folder(raw: dict[str, Any]) -> dict[str, Any]:
+    """A bookmark's browser folder (optional: archives of older versions have none)."""
+    folder = raw.get("folder")
+    if folder is not None and (
+        not isinstance(folder, list)
+        or len(folder) > FOLDER_DEPTH_MAX
+        or not all(isinstance(name, str) and len(name) <= FOLDER_NAME_MAX for name in folder)
+    ):
+        raise Invalid("folder is not a list of folder names")
+    root = _text(raw, "folder_root", 8)
+    if root not in Bookmark.FolderRoot.values or (root and not folder):
+        raise Invalid("folder_root is not one Trackeep knows")
+    icon = _text(raw, "icon", ICON_MAX)
+    if icon and not clean_icon(icon):
+        raise Invalid("icon is not an image")
+    names = [name.replace("\x00", "") for name in folder] if folder is not None else None
+    return {"folder": names, "folder_root": root, "icon": icon}
 
 
 def _clean_task(raw: dict[str, Any]) -> dict[str, Any]:
@@ -164,7 +194,22 @@ def _clean_task(raw: dict[str, Any]) -> dict[str, Any]:
         "progress": progress,
         "completed_at": _time(raw, "completed_at"),
         "parent": _uid(raw, "parent", required=False),
+        "project": _uid(raw, "project", required=False),
+        "recurrence": _choice(raw, "recurrence", Task.Recurrence.values),
+        "remind_at": _time(raw, "remind_at"),
     }
+
+
+def _choice(raw: dict[str, Any], key: str, allowed: list[str]) -> str:
+    value = _text(raw, key, 20)
+    if value not in allowed:
+        raise Invalid(f"{key} is not one Trackeep knows")
+    return value
+
+
+def _clean_project(raw: dict[str, Any]) -> dict[str, Any]:
+    name = " ".join(_text(raw, "name", PROJECT_NAME_MAX, required=True).split())
+    return {**_common(raw), "name": name, "description": _text(raw, "description")}
 
 
 def _clean_note(raw: dict[str, Any]) -> dict[str, Any]:
@@ -212,6 +257,7 @@ def _clean_file(raw: dict[str, Any]) -> dict[str, Any]:
 _CLEANERS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "tags": ("tag", _clean_tag),
     "bookmarks": ("bookmark", _clean_bookmark),
+    "projects": ("project", _clean_project),
     "tasks": ("task", _clean_task),
     "notes": ("note", _clean_note),
     "files": ("file", _clean_file),

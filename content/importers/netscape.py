@@ -6,11 +6,14 @@ bookmark, an optional ``<DD>`` after it is its description. Each bookmark gets o
 path (``Dev/Python`` for a Python folder inside Dev) plus the tags of a Firefox ``TAGS`` attribute.
 The browsers' own root containers (``PERSONAL_TOOLBAR_FOLDER`` "Bookmarks bar", Firefox's
 ``UNFILED_BOOKMARKS_FOLDER`` "Other Bookmarks") are not folders a person made, so they add no tag.
+Each entry also keeps its exact place (folder names from the top, root container included) and the
+``ICON`` image the browser stored, so the HTML export can put it back where it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -21,7 +24,12 @@ from content import metadata, tagnames
 from content.importers.result import ImportResult
 from content.models import TITLE_MAX, URL_MAX
 
-ROOT_CONTAINER_ATTRS = ("personal_toolbar_folder", "unfiled_bookmarks_folder")
+ROOT_CONTAINERS = {"personal_toolbar_folder": "toolbar", "unfiled_bookmarks_folder": "unfiled"}
+# Browsers export favicons as base64 data URLs; only raster images are kept (no SVG, no HTML).
+ICON_MAX = 64 * 1024
+FOLDER_DEPTH_MAX = 32
+FOLDER_NAME_MAX = 200
+_ICON = re.compile(r"data:image/(png|gif|jpeg|webp|x-icon|vnd\.microsoft\.icon);base64,[A-Za-z0-9+/]+={0,2}")
 _validate_url = URLValidator(schemes=["http", "https", "ftp", "ftps"])
 
 
@@ -34,6 +42,25 @@ class NetscapeEntry:
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
     icon_url: str = ""
+    folder: list[str] = field(default_factory=list)
+    folder_root: str = ""
+    icon: str = ""
+
+
+def clean_icon(value: str) -> str:
+    """``value`` if it is a base64 raster image data URL of a sensible size, else ""."""
+    value = value.strip()
+    return value if len(value) <= ICON_MAX and _ICON.fullmatch(value) else ""
+
+
+@dataclass
+class _Folder:
+    """An open ``<DL>``: its folder name ("" for the top), the tag it gives (None for root
+    containers and the top), and the root container kind it is, if any."""
+
+    name: str
+    tag: str | None
+    root: str = ""
 
 
 def parse_timestamp(value: str | None) -> dt.datetime | None:
@@ -64,11 +91,11 @@ class _Parser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.result = result
         self.entries: list[NetscapeEntry] = []
-        self.folders: list[str | None] = []
-        self.pending_folder: str | None = None
+        self.folders: list[_Folder] = []
+        self.pending_folder = _Folder("", None)
         self._text: list[str] | None = None
         self._capture: str | None = None  # "folder", "title" or "description"
-        self._skip_folder = False
+        self._root_kind = ""
         self._anchor: dict[str, str] = {}
         self._last: NetscapeEntry | None = None
 
@@ -85,11 +112,11 @@ class _Parser(HTMLParser):
         if self._capture == "description" and tag in ("dt", "dl", "dd", "h3", "a"):
             self._finish_description()
         if tag == "h3":
-            self._skip_folder = any(name in values for name in ROOT_CONTAINER_ATTRS)
+            self._root_kind = next((kind for attr, kind in ROOT_CONTAINERS.items() if attr in values), "")
             self._start_capture("folder")
         elif tag == "dl":
             self.folders.append(self.pending_folder)
-            self.pending_folder = None
+            self.pending_folder = _Folder("", None)
         elif tag == "a":
             self._anchor = values
             self._start_capture("title")
@@ -101,7 +128,8 @@ class _Parser(HTMLParser):
             self._finish_description()
         if tag == "h3" and self._capture == "folder":
             name = self._captured()
-            self.pending_folder = None if self._skip_folder else (tagnames.normalize(name) or None)
+            tag = None if self._root_kind else (tagnames.normalize(name) or None)
+            self.pending_folder = _Folder(name, tag, self._root_kind)
         elif tag == "dl" and self.folders:
             self.folders.pop()
         elif tag == "a" and self._capture == "title":
@@ -135,9 +163,10 @@ class _Parser(HTMLParser):
         except ValidationError:
             self.result.reject("bookmark", f"“{label[:80]}”: {url[:80]} is not a web address.")
             return
-        folder = "/".join(name for name in self.folders if name)
+        folder = "/".join(f.tag for f in self.folders if f.tag)
         tags = tagnames.unique([folder, *self._anchor.get("tags", "").split(",")])
         icon = self._anchor.get("icon_uri", "")
+        place = [f for f in self.folders if f.name]
         entry = NetscapeEntry(
             url=url,
             title=title[:TITLE_MAX] or metadata.title_from_url(url),
@@ -145,6 +174,9 @@ class _Parser(HTMLParser):
             created_at=parse_timestamp(self._anchor.get("add_date")),
             updated_at=parse_timestamp(self._anchor.get("last_modified")),
             icon_url=icon if icon.startswith(("http://", "https://")) and len(icon) <= URL_MAX else "",
+            folder=[f.name[:FOLDER_NAME_MAX] for f in place][:FOLDER_DEPTH_MAX],
+            folder_root=place[0].root if place else "",
+            icon=clean_icon(self._anchor.get("icon", "")),
         )
         self.entries.append(entry)
         self._last = entry

@@ -9,6 +9,7 @@ MAX_PROBLEMS = 20
 KIND_LABELS = {
     "tag": "Tags",
     "bookmark": "Bookmarks",
+    "project": "Projects",
     "task": "Tasks",
     "note": "Notes",
     "file": "Files",

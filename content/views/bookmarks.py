@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from content import selectors, services
 from content.forms import BookmarkFilterForm, BookmarkForm, yes_no
-from content.models import Bookmark
+from content.models import URL_MAX, Bookmark
 from content.views.common import list_context, owned, posted, row_or_redirect
 
 TOGGLES = {"read": "is_read", "favorite": "is_favorite"}
@@ -41,6 +41,8 @@ def bookmark_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def bookmark_create(request: HttpRequest) -> HttpResponse:
     initial = {"url": request.GET.get("url", ""), "title": request.GET.get("title", "")}
     form = BookmarkForm(*posted(request), initial=initial, owner_id=request.user.pk)
+    if request.method == "GET" and initial["url"]:  # from the bookmarklet: say so before typing
+        form.duplicate = selectors.bookmark_with_url(request.user.pk, initial["url"][:URL_MAX])
     if request.method == "POST" and form.is_valid():
         bookmark = services.create_bookmark(
             request.user, tags=form.cleaned_data["tag_names"], **form.item_fields()

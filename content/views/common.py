@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from content.models import Bookmark, Note, StoredFile, Tag, Task
+from content.models import Bookmark, Note, Project, StoredFile, Tag, Task
 
 PAGE_SIZE = 25
 
@@ -37,6 +37,7 @@ KINDS = {
     "note": KindInfo("note", Note, "note", "notes"),
     "file": KindInfo("file", StoredFile, "file", "files"),
     "tag": KindInfo("tag", Tag, "tag", "tags"),
+    "project": KindInfo("project", Project, "project", "projects"),
 }
 
 

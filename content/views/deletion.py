@@ -8,16 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from content import services
-from content.models import Note, StoredFile, Tag, Task
+from content.models import Note, Project, StoredFile, Tag, Task
 from content.views.common import KINDS, KindInfo, owned
 
 BULK_MAX = 500
 
 
-def _info(kind: str) -> KindInfo:
+def kind_info(kind: str) -> KindInfo:
     if kind not in KINDS:
         raise Http404
     return KINDS[kind]
@@ -26,19 +27,21 @@ def _info(kind: str) -> KindInfo:
 def _consequences(item: Any) -> list[str]:
     """What else the delete touches, said plainly on the confirmation page."""
     if isinstance(item, Task) and (n := item.subtasks.count()):
-        return [f"Its {n} subtask(s) will be kept as top-level tasks."]
+        return [f"Its {n} subtask{pluralize(n)} will be kept as top-level tasks."]
     if isinstance(item, Note) and (n := item.children.count()):
-        return [f"Its {n} child note(s) will be kept as top-level notes."]
+        return [f"Its {n} child note{pluralize(n)} will be kept as top-level notes."]
     if isinstance(item, StoredFile) and (n := item.share_links.count()):
-        return [f"Its {n} share link(s) will stop working."]
+        return [f"Its {n} share link{pluralize(n)} will stop working."]
     if isinstance(item, Tag):
         return ["Items carrying this tag are kept; only the tag is removed from them."]
+    if isinstance(item, Project) and (n := item.tasks.count()):
+        return [f"Its {n} task{pluralize(n)} will be kept, in no project."]
     return []
 
 
 @login_required
 def confirm_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    info = _info(kind)
+    info = kind_info(kind)
     item = owned(request, info.model, pk)
     if request.method == "POST":
         services.delete_items(request.user.pk, kind, [item.pk])
@@ -52,7 +55,7 @@ def confirm_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_POST
 def bulk_delete(request: HttpRequest, kind: str) -> HttpResponse:
     """First post (from a list's checkboxes): confirmation page. Second post (confirm=yes): delete."""
-    info = _info(kind)
+    info = kind_info(kind)
     ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()][:BULK_MAX]
     items = list(info.model._default_manager.filter(owner_id=request.user.pk, pk__in=ids))
     if not items:

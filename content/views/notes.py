@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -12,7 +12,10 @@ from django.views.decorators.http import require_POST
 from content import selectors, services
 from content.forms import NoteFilterForm, NoteForm, yes_no
 from content.models import Note
+from content.rendering import render_markdown
 from content.views.common import list_context, owned, posted, row_or_redirect
+
+PREVIEW_MAX_CHARS = 200_000
 
 
 @login_required
@@ -67,8 +70,33 @@ def _form_page(request: HttpRequest, form: NoteForm, note: Note | None) -> HttpR
 @login_required
 @require_POST
 def note_pin(request: HttpRequest, pk: int) -> HttpResponse:
-    note = selectors.notes_for(request.user.pk).filter(pk=pk).first()  # the row's excerpt too
+    note = selectors.notes_for(request.user.pk).filter(pk=pk).first()  # as the list shows it
     if note is None:
         raise Http404
     services.set_note_pinned(note, not note.is_pinned)
     return row_or_redirect(request, "content/notes/_row.html", {"note": note}, reverse("content:note_list"))
+
+
+@login_required
+@require_POST
+def note_task(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tick or untick one task item of the note (``index``, ``done`` = 1 or 0)."""
+    note = owned(request, Note, pk)
+    index = request.POST.get("index", "")
+    if not index.isdigit():
+        return HttpResponseBadRequest("index must be a task number")
+    try:
+        services.set_note_task(note, int(index), request.POST.get("done") == "1")
+    except services.NoSuchTask:
+        return HttpResponseBadRequest("This note has no such task: reload the page.")
+    if getattr(request, "htmx", False):
+        return render(request, "content/notes/_body.html", {"note": note})
+    return redirect("content:note_detail", pk=note.pk)
+
+
+@login_required
+@require_POST
+def note_preview(request: HttpRequest) -> HttpResponse:
+    """The form's live preview: the Markdown being typed, rendered as saving would."""
+    html = render_markdown(request.POST.get("content", "")[:PREVIEW_MAX_CHARS])
+    return render(request, "content/notes/_preview.html", {"html": html})

@@ -28,8 +28,14 @@ from content.uploads import limit_uploads, upload_refused
 NOT_A_BOOKMARK_FILE = "This is not a browser bookmark file (the HTML export of Chrome, Firefox or Safari)."
 
 
+def _form(which: str, request: HttpRequest | None = None) -> ImportForm:
+    """One of the page's two import forms; element ids carry its name, so the two never clash."""
+    data = (request.POST, request.FILES) if request is not None else ()
+    return ImportForm(*data, auto_id=f"{which}-%s")
+
+
 def _page(request: HttpRequest, status: int = 200, **context: object) -> HttpResponse:
-    forms = {"bookmark_form": ImportForm(), "archive_form": ImportForm(), **context}
+    forms = {"bookmark_form": _form("bookmark_form"), "archive_form": _form("archive_form"), **context}
     return render(request, "content/transfer.html", forms, status=status)
 
 
@@ -52,8 +58,8 @@ def _refused(request: HttpRequest, form_name: str, form: ImportForm, status: int
     return _page(request, status=status, **{form_name: form})
 
 
-def _bound_form(request: HttpRequest) -> tuple[ImportForm, int]:
-    form = ImportForm(request.POST, request.FILES)
+def _bound_form(request: HttpRequest, which: str) -> tuple[ImportForm, int]:
+    form = _form(which, request)
     if upload_refused(request):
         form.errors.clear()  # "this field is required": the refused file never arrived
         form.add_error("file", import_too_large_message())
@@ -73,7 +79,7 @@ def import_bookmarks(request: HttpRequest) -> HttpResponse:
 def _import_bookmarks(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request)
-    form, status = _bound_form(request)
+    form, status = _bound_form(request, "bookmark_form")
     if status == 413 or not form.is_valid():
         return _refused(request, "bookmark_form", form, status)
     data = form.cleaned_data["file"].read()
@@ -98,7 +104,7 @@ def import_archive(request: HttpRequest) -> HttpResponse:
 def _import_archive(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request)
-    form, status = _bound_form(request)
+    form, status = _bound_form(request, "archive_form")
     if status == 413 or not form.is_valid():
         return _refused(request, "archive_form", form, status)
     result = ImportResult()

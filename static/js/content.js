@@ -1,10 +1,11 @@
 // Content pages: upload progress, readable errors for htmx forms, tag suggestions, share-link copy.
 (function () {
-  // Forms marked data-swap-errors show their 4xx answer (the form with its errors) in place.
+  // Forms marked data-swap-errors show their 4xx answer (the form with its errors) in place; a
+  // rate-limit answer is no form, so it is left to the error toast (feedback.js).
   document.addEventListener("htmx:beforeSwap", function (event) {
     var form = event.detail.requestConfig && event.detail.requestConfig.elt;
     var status = event.detail.xhr.status;
-    if (form && form.closest("[data-swap-errors]") && status >= 400 && status < 500) {
+    if (form && form.closest("[data-swap-errors]") && status >= 400 && status < 500 && status !== 429) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
@@ -52,5 +53,23 @@
   document.addEventListener("htmx:afterSwap", function (event) { selectNew(event.target); });
   document.addEventListener("focusin", function (event) {
     if (event.target.classList && event.target.classList.contains("share-url")) event.target.select();
+  });
+
+  // Task lists in a note: ticking a box sets that item in the note's source (the server answers
+  // with the re-rendered note). Boxes in the live preview are only a picture of the note.
+  document.addEventListener("click", function (event) {
+    var box = event.target.closest && event.target.closest(".markdown input.task-box");
+    if (box && !box.closest("[data-task-url]")) event.preventDefault();
+  });
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    var body = box.matches && box.matches("input.task-box") && box.closest("[data-task-url]");
+    if (!body || !window.htmx) return;
+    htmx.ajax("POST", body.dataset.taskUrl, {
+      source: body,
+      target: body,
+      swap: "outerHTML",
+      values: { index: box.dataset.task, done: box.checked ? "1" : "0" },
+    });
   });
 })();

@@ -1,7 +1,8 @@
 /* Trackeep live messaging: one WebSocket per tab (/ws/messages/), reconnecting with exponential
    backoff. Every page without it still works: links and forms post normally. With it:
-   - the header bell and the Messages badge update live;
-   - the inbox subscribes to its conversations and updates last messages and unread badges;
+   - the header bell and the Messages badge update live on every page: each page's socket listens to
+     the user's recent conversations ({all: true}) and to each new one it is told about;
+   - the inbox updates last messages and unread badges, and shows new conversations as they come;
    - a conversation page joins its conversation with ?after=<last id seen>, so a reconnect replays
      exactly what was missed (a "resync" event from the server does the same without a reconnect,
      and both recount the badges); the composer posts over HTTP (rate limited like every request) and
@@ -98,11 +99,6 @@
 
   /* --- rendering messages (mirrors templates/messaging/_message.html) --------------------- */
 
-  function timeLabel(iso) {
-    var date = new Date(iso);
-    return date.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-  }
-
   function postForm(action, fields, confirmText) {
     var form = el("form", "inline-form");
     form.method = "post";
@@ -183,9 +179,7 @@
     var meta = el("div", "tk-meta");
     meta.appendChild(el("strong", "", d.sender ? d.sender.username : "Deleted user"));
     meta.appendChild(document.createTextNode(" "));
-    var time = el("time", "", timeLabel(d.created_at));
-    time.dateTime = d.created_at;
-    meta.appendChild(time);
+    meta.appendChild(window.trackeepTime.element(d.created_at));  // the pages' one format (time.js)
     meta.appendChild(document.createTextNode(" "));
     var edited = el("span", "muted", "(edited)");
     edited.setAttribute("data-tk-edited", "");
@@ -311,6 +305,21 @@
     return inbox ? inbox.querySelector('[data-tk-row="' + conversationId + '"]') : null;
   }
 
+  function insertRow(conversationId) {
+    if (!inbox || inbox.dataset.tkFirstPage !== "1" || inboxRow(conversationId)) return;
+    var url = inbox.dataset.tkRowUrl.replace("/0/", "/" + conversationId + "/");
+    fetch(url, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html || inboxRow(conversationId)) return;
+        var template = document.createElement("template");
+        template.innerHTML = html.trim();  // server-rendered and escaped by Django's templates
+        var row = template.content.firstElementChild;
+        if (row) { inbox.prepend(row); window.trackeepTime.apply(row); }
+      })
+      .catch(function () {});
+  }
+
   function onMessageCreated(conversationId, d) {
     var mine = !!d.sender && d.sender.id === me;
     if (live && conversationId === cid) {
@@ -323,11 +332,13 @@
       return;
     }
     var row = inboxRow(conversationId);
+    if (!row) insertRow(conversationId);
     if (row) {
       var last = row.querySelector("[data-tk-last]");
       last.textContent = "";
       last.appendChild(el("strong", "", (d.sender ? d.sender.username : "Someone") + ":"));
-      last.appendChild(document.createTextNode(" " + d.body.slice(0, 120) + " · just now"));
+      last.appendChild(document.createTextNode(" " + d.body.slice(0, 120) + " · "));
+      last.appendChild(window.trackeepTime.element(d.created_at));
       if (!mine) {
         var badge = row.querySelector("[data-tk-unread]");
         setBadge(badge, badgeValue(badge) + 1);
@@ -349,7 +360,10 @@
 
   function onConversationUpdated(conversationId, d) {
     if (conversationId !== cid) {
-      if (inbox && d.action === "added") setInboxHint();
+      if (d.action === "added") {
+        send({ type: "subscribe", data: { conversation_ids: [conversationId] } });
+        insertRow(conversationId);
+      }
       return;
     }
     if (d.action === "renamed") {
@@ -362,17 +376,6 @@
     } else if (d.action === "archived" || d.action === "restored") {
       setStatus("This conversation was " + d.action + ". Reload the page to see the change.");
     }
-  }
-
-  function setInboxHint() {
-    var hint = document.querySelector("[data-tk-inbox-hint]");
-    if (hint) return;
-    hint = el("p", "message", "You were added to a new conversation. ");
-    hint.setAttribute("data-tk-inbox-hint", "");
-    var link = el("a", "", "Reload");
-    link.href = location.href;
-    hint.appendChild(link);
-    inbox.before(hint);
   }
 
   function handle(ev) {
@@ -435,6 +438,7 @@
       document.documentElement.dataset.tkSocket = "open";
       attempt = 0;
       setStatus("");
+      send({ type: "subscribe", data: { all: true } });  // new messages anywhere reach the badge
       if (inbox) {
         var ids = Array.prototype.map.call(inbox.querySelectorAll("[data-tk-row]"), function (row) {
           return Number(row.dataset.tkRow);

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from content import services
 from content.models import Task
 from tests.browser_support import browser_marks, chromium, signed_in_page
 from tests.factories import make_user
@@ -68,3 +70,22 @@ def test_create_everything_and_complete_a_task_inline(page: Any, tmp_path: Path)
     assert page.evaluate("window.__stillTheSamePage") is True
     task.refresh_from_db()
     assert task.status == "completed" and task.completed_at is not None
+
+
+def test_tick_a_task_in_a_note_and_preview_while_typing(page: Any) -> None:
+    owner = get_user_model().objects.get(username="browser")
+    note = services.create_note(owner, title="Groceries", content="- [ ] milk\n- [ ] bread")
+    page.goto(f"{page.base_url}/content/notes/{note.pk}/")
+    page.evaluate("window.__stillTheSamePage = true")
+    page.locator('#note-body input[data-task="1"]').check()
+    page.wait_for_function(
+        "document.querySelector('#note-body input[data-task=\"1\"]').checked"
+        " && !document.querySelector('#note-body input[data-task=\"0\"]').checked"
+    )
+    note.refresh_from_db()
+    assert note.content == "- [ ] milk\n- [x] bread"
+    assert page.evaluate("window.__stillTheSamePage") is True
+
+    page.goto(f"{page.base_url}/content/notes/new/")
+    page.locator("#id_content").press_sequentially("**live** preview", delay=20)
+    page.locator("#note-preview strong", has_text="live").wait_for()

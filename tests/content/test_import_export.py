@@ -20,7 +20,8 @@ from content.importers import archive as archive_import
 from content.importers import netscape
 from content.importers.result import ImportResult
 from content.models import Bookmark, Note, ShareLink, StoredFile, Tag, Task
-from tests.factories import make_user
+from tests.factories import make_user, signed_in
+from tests.html_support import repeated_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -300,3 +301,114 @@ def test_zip_bombs_are_refused_before_decompressing(client_of: Client, settings:
     response = import_file(client_of, "content:import_archive", "bomb.zip", bomb.getvalue())
     assert response.status_code == 400 and b"expands to far more" in response.content
     assert not StoredFile.objects.exists()
+
+
+ICON_PNG = (
+    "data:image/png;base64,"
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+ROUND_TRIP = f"""<!DOCTYPE NETSCAPE-Bookmark-file-1>
+<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">
+<TITLE>Bookmarks</TITLE>
+<H1>Bookmarks</H1>
+<DL><p>
+    <DT><H3 PERSONAL_TOOLBAR_FOLDER="true">Bookmarks bar</H3>
+    <DL><p>
+        <DT><A HREF="https://bar.example/" ICON="{ICON_PNG}">On the bar</A>
+        <DT><H3>Dev</H3>
+        <DL><p>
+            <DT><A HREF="https://dev.example/" TAGS="imported">Dev thing</A>
+        </DL><p>
+    </DL><p>
+    <DT><H3>Reading</H3>
+    <DL><p>
+        <DT><A HREF="https://read.example/" TAGS="imported,later">To read</A>
+        <DT><A HREF="https://evil.example/" ICON="data:text/html;base64,PHNjcmlwdD4=">Not an image</A>
+    </DL><p>
+    <DT><A HREF="https://top.example/" TAGS="imported">At the top</A>
+</DL><p>
+"""
+
+
+def placement(html: bytes) -> dict[str, tuple[list[str], str, str]]:
+    """Where each bookmark of a bookmark file sits: folder names, root container kind, icon."""
+    entries = netscape.parse(html, ImportResult())
+    return {entry.url: (entry.folder, entry.folder_root, entry.icon) for entry in entries}
+
+
+def test_html_export_puts_every_bookmark_back_in_its_own_folder(client_of: Client, owner: Any) -> None:
+    """Tags such as "imported" never move a bookmark: the export rebuilds the imported folders,
+    the bookmarks-bar root and the icons (issue 15, item 5)."""
+    import_file(client_of, "content:import_bookmarks", "bookmarks.html", ROUND_TRIP.encode())
+    original = placement(ROUND_TRIP.encode())
+    assert original["https://bar.example/"] == (["Bookmarks bar"], "toolbar", ICON_PNG)
+    assert original["https://evil.example/"][2] == ""  # only images are kept as icons
+
+    exported = client_of.get(reverse("content:export_bookmarks")).content
+    assert placement(exported) == original
+    assert b'<H3 PERSONAL_TOOLBAR_FOLDER="true">Bookmarks bar</H3>' in exported
+    assert f'ICON="{ICON_PNG}"'.encode() in exported
+
+    other = make_user()
+    result = ImportResult()
+    services.import_bookmarks(other, netscape.parse(exported, result), result)
+    assert tags_by_url(other) == tags_by_url(owner)
+    page = signed_in(other).get(reverse("content:bookmark_list")).content.decode()
+    assert f'src="{ICON_PNG}"' in page  # the imported icon is shown
+
+
+def test_archive_keeps_browser_folders_and_icons(client_of: Client, owner: Any) -> None:
+    import_file(client_of, "content:import_bookmarks", "bookmarks.html", ROUND_TRIP.encode())
+    services.create_bookmark(owner, url="https://made.here/", title="Made here", tags=["x"])
+    first = archive_bytes(client_of)
+    services.delete_items(owner.pk, "bookmark", Bookmark.objects.values_list("pk", flat=True))
+    import_file(client_of, "content:import_archive", "archive.zip", first)
+    assert comparable(archive_bytes(client_of)) == comparable(first)
+    assert Bookmark.objects.get(url="https://made.here/").folder is None  # never in a browser folder
+    exported = client_of.get(reverse("content:export_bookmarks")).content
+    assert {url: place for url, place in placement(exported).items() if url != "https://made.here/"} == (
+        placement(ROUND_TRIP.encode())
+    )
+
+
+def test_import_export_page_has_unique_element_ids(client_of: Client) -> None:
+    """Two import forms on one page: each file input has its own id and label (issue 15 item 10)."""
+    page = client_of.get(reverse("content:transfer")).content.decode()
+    assert repeated_ids(page) == []
+    assert page.count('type="file"') == 2
+    refused = import_file(client_of, "content:import_archive", "x.zip", b"not a zip")
+    assert refused.status_code == 400 and repeated_ids(refused.content.decode()) == []
+    partial = client_of.post(
+        reverse("content:import_bookmarks"),
+        {"file": SimpleUploadedFile("x.png", b"\x89PNG")},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'id="bookmark_form-file"' in partial  # the swapped-in form keeps its own ids
+
+
+def test_archive_keeps_projects_and_task_schedules(client_of: Client, owner: Any) -> None:
+    garden = services.create_project(owner, name="Garden", description="Spring")
+    remind = dt.datetime(2031, 5, 6, 8, 30, tzinfo=dt.UTC)
+    services.create_task(
+        owner,
+        title="Water",
+        project=garden,
+        recurrence="weekly",
+        due_date=dt.date(2031, 5, 6),
+        remind_at=remind,
+    )
+    first = archive_bytes(client_of)
+    services.delete_items(owner.pk, "task", Task.objects.values_list("pk", flat=True))
+    services.delete_items(owner.pk, "project", [garden.pk])
+    response = import_file(client_of, "content:import_archive", "archive.zip", first)
+    assert response.context["result"].added["project"] == 1
+    assert comparable(archive_bytes(client_of)) == comparable(first)
+    task = Task.objects.get(title="Water")
+    assert (task.project.name, task.recurrence, task.remind_at) == ("Garden", "weekly", remind)
+
+    other = make_user()  # a project of the same name there already: the tasks join it
+    existing = services.create_project(other, name="garden")
+    result = ImportResult()
+    services.import_archive(other, archive_import.parse_document(comparable(first)["document"] | {
+        "format": "trackeep-archive", "version": 1}, result), result)  # fmt: skip
+    assert Task.objects.get(owner=other).project == existing and result.duplicates["project"] == 1

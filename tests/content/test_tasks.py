@@ -35,7 +35,7 @@ def test_create_edit_delete(client_of: Client, owner: Any) -> None:
 
     client_of.post(reverse("content:task_edit", args=[task.pk]), task_form(title="Final", status="completed"))
     task.refresh_from_db()
-    assert (task.title, task.status, task.progress) == ("Final", "completed", 100)
+    assert (task.title, task.status, task.percent_done) == ("Final", "completed", 100)
     assert task.completed_at is not None
 
     client_of.post(reverse("content:task_edit", args=[task.pk]), task_form(status="in_progress"))
@@ -136,3 +136,29 @@ def test_other_users_task_is_404(stranger_client: Client, owner: Any) -> None:
     assert stranger_client.post(reverse("content:task_toggle", args=[task.pk])).status_code == 404
     task.refresh_from_db()
     assert task.status == "pending"
+
+
+def test_reopening_a_task_gives_back_its_own_progress(client_of: Client, owner: Any) -> None:
+    """Tick done, untick: the task is pending at the progress it had, never "Pending · 100%"."""
+    task = services.create_task(owner, title="Half way", progress=40)
+    url = reverse("content:task_toggle", args=[task.pk])
+    done = client_of.post(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "is-done" in done
+    detail = client_of.get(reverse("content:task_detail", args=[task.pk])).content.decode()
+    assert 'value="100"' in detail  # a completed task is shown 100 % done
+
+    reopened = client_of.post(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Pending" in reopened and "40%" in reopened and "100%" not in reopened
+    task.refresh_from_db()
+    assert (task.status, task.percent_done) == ("pending", 40)
+
+
+def test_the_edit_form_of_a_completed_task_keeps_its_own_progress(client_of: Client, owner: Any) -> None:
+    """Reopening through the form (status back to pending, other fields as shown) keeps 40 %."""
+    task = services.create_task(owner, title="Half way", progress=40)
+    services.set_task_status(task, "completed")
+    form = client_of.get(reverse("content:task_edit", args=[task.pk])).context["form"]
+    assert form["progress"].value() == 40
+    client_of.post(reverse("content:task_edit", args=[task.pk]), task_form(title="Half way", progress="40"))
+    task.refresh_from_db()
+    assert (task.status, task.percent_done, task.completed_at) == ("pending", 40, None)

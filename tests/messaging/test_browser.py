@@ -55,3 +55,43 @@ def test_two_people_exchange_messages_live(browser: Any, app_cluster: AppCluster
         assert page.evaluate("window.__notReloaded") is True
         assert page.locator(".tk-message").count() == 2
     assert alice.locator(".tk-message.mine .tk-body").inner_text() == "Hi Bob <3"
+
+
+def open_page(browser: Any, cluster: AppCluster, instance: int, session: str, path: str) -> Any:
+    context = browser.new_context()
+    context.add_cookies([{"name": "sessionid", "value": session, "domain": "127.0.0.1", "path": "/"}])
+    page = context.new_page()
+    page.goto(cluster.url(instance, path))
+    page.evaluate("window.__notReloaded = true")
+    page.wait_for_function("document.documentElement.dataset.tkSocket === 'open'")
+    return page
+
+
+def test_badge_and_inbox_stay_live_away_from_the_conversation(browser: Any, app_cluster: AppCluster) -> None:
+    """The Messages badge counts on a content page; a new conversation appears in the open inbox;
+    a live message shows its time exactly as the page shows it after a reload (issue 15 items 2, 8)."""
+    seeded = app_cluster.seed({"usernames": ["alice", "bob", "carol"], "direct": ["alice", "bob"]})
+    users, direct = seeded["users"], seeded["direct"]
+    alice = open_page(browser, app_cluster, 0, users["alice"]["session"], "/content/bookmarks/")
+    inbox = open_page(browser, app_cluster, 0, users["alice"]["session"], "/messages/")
+    bob = open_conversation(browser, app_cluster, 1, users["bob"]["session"], direct)
+
+    send_from(bob, "ping from bob")
+    alice.locator("[data-tk-unread-total]", has_text="1").wait_for(timeout=5000)
+    inbox.locator(f'[data-tk-row="{direct}"] [data-tk-unread]', has_text="1").wait_for(timeout=5000)
+
+    carol = open_page(browser, app_cluster, 1, users["carol"]["session"], "/messages/new/")
+    carol.fill("#id_usernames", "alice")
+    carol.click("main button[type=submit]")
+    carol.wait_for_url("**/messages/c/*/")
+    send_from(carol, "hello from carol")  # carol's page joins on load; the form posts over HTTP
+    inbox.locator("[data-tk-row] [data-tk-last]", has_text="hello from carol").wait_for(timeout=5000)
+    alice.locator("[data-tk-unread-total]", has_text="2").wait_for(timeout=5000)
+    for page in (alice, inbox):
+        assert page.evaluate("window.__notReloaded") is True
+        assert page.locator("[data-tk-inbox-hint]").count() == 0  # no "Reload" link any more
+
+    live_time = bob.locator(".tk-message time").first.inner_text()
+    bob.reload()
+    bob.locator(".tk-message time").first.wait_for()
+    assert bob.locator(".tk-message time").first.inner_text() == live_time

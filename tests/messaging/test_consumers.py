@@ -249,3 +249,21 @@ async def test_a_broadcast_to_more_groups_than_pooled_connections_reaches_every_
     await sync_to_async(broadcast.send_now)(items)
     received = [await asyncio.wait_for(layer.receive(channel), timeout=2) for channel in channels]
     assert [m["event"]["data"]["n"] for m in received] == list(range(150))
+
+
+async def test_a_page_socket_listens_to_all_its_recent_conversations(
+    direct: Any, alice: Any, bob: Any
+) -> None:
+    """Any page (not only the inbox) hears new messages, so the Messages badge counts live (issue 15)."""
+    archived = await database_sync_to_async(services.create_group)(alice, "Old", [bob])
+    await database_sync_to_async(services.set_archived)(alice, archived.pk, True)
+    comm = await connected("/ws/messages/", await login(alice))
+    await comm.send_json_to({"type": "subscribe", "data": {"all": True}})
+    answer = await next_event(comm, "subscribed")
+    general = await database_sync_to_async(services.general_channel)()
+    notes = await database_sync_to_async(services.notes_to_self)(alice)
+    assert set(answer["data"]["conversation_ids"]) == {direct.pk, general.pk, notes.pk}
+    await send(bob, general.pk, "news for everyone")
+    event = await next_event(comm, "message.created")
+    assert event["data"]["body"] == "news for everyone"
+    await comm.disconnect()

@@ -1,0 +1,59 @@
+"""The list pages' bulk bar: tag, untag, mark read or favourite several ticked items at once.
+
+Deleting several items keeps its own confirmation page (``deletion.bulk_delete``); these actions
+change nothing that cannot be changed back, so they apply at once and say what they did. Ids of
+other users' items are ignored, like everywhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.views.decorators.http import require_POST
+
+from content import services, tagnames
+from content.views.common import KindInfo, safe_next
+from content.views.deletion import BULK_MAX, kind_info
+
+TAG_ACTIONS = ("tag", "untag")
+BOOKMARK_FLAGS: dict[str, dict[str, bool]] = {
+    "read": {"is_read": True},
+    "unread": {"is_read": False},
+    "favorite": {"is_favorite": True},
+    "unfavorite": {"is_favorite": False},
+}
+
+
+def _count(info: KindInfo, n: int) -> str:
+    return f"{n} {info.singular if n == 1 else info.plural}"
+
+
+@login_required
+@require_POST
+def bulk_action(request: HttpRequest, kind: str) -> HttpResponse:
+    info = kind_info(kind)
+    action = request.POST.get("action", "")
+    if action not in TAG_ACTIONS and not (kind == "bookmark" and action in BOOKMARK_FLAGS):
+        return HttpResponseBadRequest("Unknown action.")
+    back = HttpResponseRedirect(safe_next(request, info.list_url))
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()][:BULK_MAX]
+    if not ids:
+        messages.info(request, f"Tick the {info.plural} to change first.")
+        return back
+    if action in BOOKMARK_FLAGS:
+        done = services.set_bookmarks_flags(request.user.pk, ids, **BOOKMARK_FLAGS[action])
+        messages.success(request, f"Updated {_count(info, done)}.")
+        return back
+    names = tagnames.parse(request.POST.get("tag", ""))
+    if not names:
+        messages.error(request, "Type the tag to add or remove first.")
+        return back
+    apply: Callable[..., int] = services.tag_items if action == "tag" else services.untag_items
+    done = apply(request.user.pk, kind, ids, names)
+    label = ", ".join(f"“{name}”" for name in names)
+    verb = f"Added {label} to" if action == "tag" else f"Removed {label} from"
+    messages.success(request, f"{verb} {_count(info, done)}.")
+    return back
