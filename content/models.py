@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -24,6 +24,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from content.uploads import upload_path
+from content.urlkeys import url_hash
 
 TAG_COLOR_VALIDATOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #3b82f6.")
 TAG_NAME_MAX = 100
@@ -67,6 +68,15 @@ class OwnedItem(models.Model):
         ]
 
 
+class BookmarkQuerySet(models.QuerySet["Bookmark"]):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Bookmark]:
+        """Bulk inserts skip ``save()``: fill each row's ``url_hash`` here instead."""
+        objs = list(objs)
+        for bookmark in objs:
+            bookmark.url_hash = url_hash(bookmark.url)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Bookmark(OwnedItem):
     title = models.CharField(max_length=TITLE_MAX)
     url = models.URLField("URL", max_length=URL_MAX)
@@ -75,16 +85,28 @@ class Bookmark(OwnedItem):
     is_read = models.BooleanField("read", default=False)
     is_favorite = models.BooleanField("favourite", default=False)
     read_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # SHA-256 of the address's comparison key (content.urlkeys), kept by save(); bulk inserts set it.
+    url_hash = models.CharField(max_length=64, editable=False, default="")
     tags = models.ManyToManyField(Tag, related_name="bookmarks", blank=True)
+
+    objects = BookmarkQuerySet.as_manager()
 
     class Meta(OwnedItem.Meta):
         indexes: ClassVar = [
             models.Index(fields=["owner", "-created_at"], name="content_bm_owner_created"),
             models.Index(fields=["owner", "-updated_at"], name="content_bm_owner_updated"),
+            models.Index(fields=["owner", "url_hash"], name="content_bm_owner_url_hash"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.url_hash = url_hash(self.url)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "url" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "url_hash"}
+        super().save(*args, **kwargs)
 
     @property
     def domain(self) -> str:

@@ -36,6 +36,7 @@ from content.rendering import render_markdown
 from content.selectors import MODELS, TAG_RELATIONS, would_cycle
 from content.sniff import SNIFF_BYTES, TypeMismatch, check_claim, sniff
 from content.uploads import UploadRejected, check_upload, clean_file_name, upload_path
+from content.urlkeys import url_hash
 from core.redis import caching
 
 logger = logging.getLogger(__name__)
@@ -516,16 +517,18 @@ def _link_tags(model: type[Model], names_by_item: dict[int, list[str]], owner_id
 
 
 def import_bookmarks(owner: Any, entries: Sequence[NetscapeEntry], result: ImportResult) -> ImportResult:
-    """Add parsed browser bookmarks, skipping URLs the owner already has (or that repeat in the file)."""
-    known = set(Bookmark.objects.filter(owner_id=owner.pk).values_list("url", flat=True))
+    """Add parsed browser bookmarks, skipping addresses the owner already has (or that repeat in
+    the file), compared by their key (``content.urlkeys``)."""
+    known = set(Bookmark.objects.filter(owner_id=owner.pk).values_list("url_hash", flat=True))
     now = timezone.now()
     new: list[Bookmark] = []
     tag_names: list[list[str]] = []
     for entry in entries:
-        if entry.url in known:
+        key = url_hash(entry.url)
+        if key in known:
             result.duplicate("bookmark")
             continue
-        known.add(entry.url)
+        known.add(key)
         created = entry.created_at or now
         new.append(
             Bookmark(
@@ -616,12 +619,13 @@ def _restore_rows(
 
 
 def _restore_bookmarks(owner_id: int, rows: list[dict[str, Any]], result: ImportResult) -> list[int]:
-    urls = set(Bookmark.objects.filter(owner_id=owner_id).values_list("url", flat=True))
+    keys = set(Bookmark.objects.filter(owner_id=owner_id).values_list("url_hash", flat=True))
 
     def seen(row: dict[str, Any]) -> bool:
-        if row["url"] in urls:
+        key = url_hash(row["url"])
+        if key in keys:
             return True
-        urls.add(row["url"])
+        keys.add(key)
         return False
 
     pairs = _restore_rows(Bookmark, "bookmark", owner_id, rows, result, is_duplicate=seen)

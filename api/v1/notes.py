@@ -1,0 +1,124 @@
+"""``/api/v1/notes``: list (filters, cursor pages), read, create, update, delete; via ``content.services``
+(which renders and sanitises the Markdown, exactly as for the note form)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from api.v1 import common
+from api.v1.auth import needs
+from api.v1.fields import ItemId, Moment, NoteText, RequiredTitle, TagName, TagNames
+from api.v1.pagination import CREATED, ID, Cursor, Keyset, Limit, Page, page_of
+from content import services
+from content.models import Note
+
+router = Router(tags=["notes"])
+ORDER = Keyset([CREATED, ID])
+READ, WRITE = "notes:read", "notes:write"
+
+
+class NoteOut(Schema):
+    id: int
+    uid: str
+    title: str
+    content: str = Field(description="Markdown, as written.")
+    content_html: str = Field(description="The Markdown rendered and sanitised.")
+    is_pinned: bool
+    parent_id: int | None
+    tags: list[str]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    web_url: str
+
+    @staticmethod
+    def resolve_uid(note: Note) -> str:
+        return str(note.uid)
+
+    @staticmethod
+    def resolve_tags(note: Note) -> list[str]:
+        return common.tag_names(note)
+
+    @staticmethod
+    def resolve_web_url(note: Note) -> str:
+        return common.web_url("note", note.pk)
+
+
+class NoteIn(Schema):
+    title: RequiredTitle
+    content: NoteText = ""
+    is_pinned: bool = False
+    parent_id: ItemId | None = Field(None, description="Put it inside this note of yours.")
+    tags: TagNames = []
+
+
+class NotePatch(Schema):
+    title: RequiredTitle | None = None
+    content: NoteText | None = None
+    is_pinned: bool | None = None
+    parent_id: ItemId | None = Field(None, description="null makes it a top-level note.")
+    tags: TagNames | None = Field(None, description="Replaces every tag of the note.")
+
+
+class NoteFilters(Schema):
+    tag: TagName | None = None
+    pinned: bool | None = None
+    updated_since: Moment | None = None
+
+
+def _with_tags(owner_id: int, pk: int) -> Note:
+    return common.owned(Note.objects.prefetch_related(common.TAGS_BY_NAME), owner_id, pk, "note")
+
+
+@router.get("", response={200: Page[NoteOut], **common.AUTH_ERRORS}, **needs(READ, "List notes"))
+def list_notes(
+    request: HttpRequest, filters: Query[NoteFilters], limit: Limit = 50, cursor: Cursor = None
+) -> dict[str, object]:
+    owner_id = request.user.pk
+    queryset = Note.objects.filter(owner_id=owner_id).prefetch_related(common.TAGS_BY_NAME)
+    tag_id = common.tag_filter(owner_id, filters.tag)
+    if tag_id:
+        queryset = queryset.filter(tags__id=tag_id)
+    if filters.pinned is not None:
+        queryset = queryset.filter(is_pinned=filters.pinned)
+    if filters.updated_since:
+        queryset = queryset.filter(updated_at__gte=filters.updated_since)
+    items, next_cursor = page_of(queryset, ORDER, cursor, limit)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.post("", response={201: NoteOut, **common.AUTH_ERRORS}, **needs(WRITE, "Create a note"))
+def create_note(request: HttpRequest, payload: NoteIn) -> Status[Note]:
+    values = common.with_parent(Note, request.user.pk, payload.dict(exclude={"tags"}), "note")
+    note = services.create_note(request.user, tags=payload.tags, **values)
+    return Status(201, _with_tags(request.user.pk, note.pk))
+
+
+@router.get("/{note_id}", response={200: NoteOut, **common.ITEM_ERRORS}, **needs(READ, "Get a note"))
+def get_note(request: HttpRequest, note_id: ItemId) -> Note:
+    return _with_tags(request.user.pk, note_id)
+
+
+@router.patch("/{note_id}", response={200: NoteOut, **common.ITEM_ERRORS}, **needs(WRITE, "Update a note"))
+def update_note(request: HttpRequest, note_id: ItemId, payload: NotePatch) -> Note:
+    note = _with_tags(request.user.pk, note_id)
+    changes = payload.dict(exclude_unset=True, exclude={"tags"})
+    changes = {name: value for name, value in changes.items() if value is not None or name == "parent_id"}
+    try:
+        services.update_note(
+            note, tags=payload.tags, **common.with_parent(Note, request.user.pk, changes, "note")
+        )
+    except ValueError as error:
+        raise common.nesting_error(error) from error
+    return _with_tags(request.user.pk, note_id)
+
+
+@router.delete("/{note_id}", response={204: None, **common.ITEM_ERRORS}, **needs(WRITE, "Delete a note"))
+def delete_note(request: HttpRequest, note_id: ItemId) -> Status[None]:
+    """Notes inside it stay, as top-level notes."""
+    common.owned(Note.objects.all(), request.user.pk, note_id, "note")
+    services.delete_items(request.user.pk, "note", [note_id])
+    return Status(204, None)
