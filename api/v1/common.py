@@ -13,7 +13,7 @@ from content.models import Tag
 
 TAGS_BY_NAME = Prefetch("tags", queryset=Tag.objects.order_by(Lower("name")))
 # Errors every authenticated operation can answer with, for the OpenAPI document.
-AUTH_ERRORS: dict[int, Any] = {401: ErrorBody, 403: ErrorBody, 422: ErrorBody, 429: ErrorBody}
+AUTH_ERRORS: dict[int, Any] = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody, 429: ErrorBody}
 ITEM_ERRORS: dict[int, Any] = {**AUTH_ERRORS, 404: ErrorBody}
 
 
