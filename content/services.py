@@ -29,7 +29,7 @@ from django.utils import timezone
 from content import metadata, tagnames
 from content.events import content_changed
 from content.importers.archive import Archive
-from content.importers.netscape import NetscapeEntry
+from content.importers.entries import BookmarkEntry, NoteEntry
 from content.importers.result import ImportResult
 from content.models import Bookmark, Note, ShareLink, StoredFile, Tag, Task
 from content.rendering import render_markdown
@@ -516,7 +516,7 @@ def _link_tags(model: type[Model], names_by_item: dict[int, list[str]], owner_id
     through.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
 
 
-def import_bookmarks(owner: Any, entries: Sequence[NetscapeEntry], result: ImportResult) -> ImportResult:
+def import_bookmarks(owner: Any, entries: Sequence[BookmarkEntry], result: ImportResult) -> ImportResult:
     """Add parsed browser bookmarks, skipping addresses the owner already has (or that repeat in
     the file), compared by their key (``content.urlkeys``)."""
     known = set(Bookmark.objects.filter(owner_id=owner.pk).values_list("url_hash", flat=True))
@@ -537,6 +537,9 @@ def import_bookmarks(owner: Any, entries: Sequence[NetscapeEntry], result: Impor
                 title=entry.title,
                 description=entry.description,
                 favicon_url=entry.icon_url,
+                is_read=entry.is_read,
+                read_at=(entry.updated_at or created) if entry.is_read else None,
+                is_favorite=entry.is_favorite,
                 created_at=created,
                 updated_at=entry.updated_at or created,
             )
@@ -549,6 +552,50 @@ def import_bookmarks(owner: Any, entries: Sequence[NetscapeEntry], result: Impor
         )
         result.add("bookmark", len(created_rows))
         _changed(owner.pk, Change("bookmark", tuple(b.pk for b in created_rows), CREATED))
+    return result
+
+
+def import_notes(owner: Any, entries: Sequence[NoteEntry], result: ImportResult) -> ImportResult:
+    """Add imported text items as notes, skipping any the owner already has with the same title and
+    content (so importing a file twice adds nothing)."""
+    titles = {entry.title for entry in entries}
+    known = set(Note.objects.filter(owner_id=owner.pk, title__in=titles).values_list("title", "content"))
+    now = timezone.now()
+    new: list[Note] = []
+    tag_names: list[list[str]] = []
+    for entry in entries:
+        if (entry.title, entry.content) in known:
+            result.duplicate("note")
+            continue
+        known.add((entry.title, entry.content))
+        created = entry.created_at or now
+        new.append(
+            Note(
+                owner_id=owner.pk,
+                title=entry.title,
+                content=entry.content,
+                content_html=render_markdown(entry.content),
+                created_at=created,
+                updated_at=created,
+            )
+        )
+        tag_names.append(entry.tags)
+    with transaction.atomic():
+        created_rows = Note.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        _link_tags(Note, {n.pk: names for n, names in zip(created_rows, tag_names, strict=True)}, owner.pk)
+        result.add("note", len(created_rows))
+        _changed(owner.pk, Change("note", tuple(n.pk for n in created_rows), CREATED))
+    return result
+
+
+def import_items(
+    owner: Any, bookmarks: Sequence[BookmarkEntry], notes: Sequence[NoteEntry], result: ImportResult
+) -> ImportResult:
+    """Bookmarks and notes read from another app's export, in one transaction."""
+    with transaction.atomic():
+        import_bookmarks(owner, bookmarks, result)
+        if notes:
+            import_notes(owner, notes, result)
     return result
 
 

@@ -11,29 +11,18 @@ The browsers' own root containers (``PERSONAL_TOOLBAR_FOLDER`` "Bookmarks bar", 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from content import metadata, tagnames
+from content.importers.entries import BookmarkEntry
 from content.importers.result import ImportResult
 from content.models import TITLE_MAX, URL_MAX
 
 ROOT_CONTAINER_ATTRS = ("personal_toolbar_folder", "unfiled_bookmarks_folder")
 _validate_url = URLValidator(schemes=["http", "https", "ftp", "ftps"])
-
-
-@dataclass
-class NetscapeEntry:
-    url: str
-    title: str
-    description: str = ""
-    tags: list[str] = field(default_factory=list)
-    created_at: dt.datetime | None = None
-    updated_at: dt.datetime | None = None
-    icon_url: str = ""
 
 
 def parse_timestamp(value: str | None) -> dt.datetime | None:
@@ -63,14 +52,14 @@ class _Parser(HTMLParser):
     def __init__(self, result: ImportResult) -> None:
         super().__init__(convert_charrefs=True)
         self.result = result
-        self.entries: list[NetscapeEntry] = []
+        self.entries: list[BookmarkEntry] = []
         self.folders: list[str | None] = []
         self.pending_folder: str | None = None
         self._text: list[str] | None = None
         self._capture: str | None = None  # "folder", "title" or "description"
         self._skip_folder = False
         self._anchor: dict[str, str] = {}
-        self._last: NetscapeEntry | None = None
+        self._last: BookmarkEntry | None = None
 
     def _start_capture(self, what: str) -> None:
         self._capture, self._text = what, []
@@ -138,7 +127,7 @@ class _Parser(HTMLParser):
         folder = "/".join(name for name in self.folders if name)
         tags = tagnames.unique([folder, *self._anchor.get("tags", "").split(",")])
         icon = self._anchor.get("icon_uri", "")
-        entry = NetscapeEntry(
+        entry = BookmarkEntry(
             url=url,
             title=title[:TITLE_MAX] or metadata.title_from_url(url),
             tags=tags,
@@ -150,7 +139,7 @@ class _Parser(HTMLParser):
         self._last = entry
 
 
-def parse(data: bytes, result: ImportResult) -> list[NetscapeEntry]:
+def parse(data: bytes, result: ImportResult) -> list[BookmarkEntry]:
     """The valid bookmarks in a Netscape bookmark file; invalid ones are counted in ``result``."""
     parser = _Parser(result)
     parser.feed(decode(data))

@@ -1,4 +1,5 @@
-"""Import and export: browser bookmark files (Netscape HTML) and the full Trackeep archive.
+"""Import and export: browser bookmark files (Netscape HTML), other apps' exports (Pocket,
+Raindrop.io, Linkwarden, Karakeep, Wallabag) and the full Trackeep archive.
 
 Imports run synchronously in one transaction and answer with a result page counting what was
 added, skipped as a duplicate, or invalid (with the first reasons). The browser shows upload
@@ -19,9 +20,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from content import selectors, services
 from content.exporters import archive as archive_export
 from content.exporters import netscape as netscape_export
-from content.forms import ImportForm, import_too_large_message
+from content.forms import AppImportForm, ImportForm, import_too_large_message
 from content.importers import archive as archive_import
 from content.importers import netscape as netscape_import
+from content.importers.apps import SOURCES
+from content.importers.common import ExportError
 from content.importers.result import ImportResult
 from content.uploads import limit_uploads, upload_refused
 
@@ -29,7 +32,13 @@ NOT_A_BOOKMARK_FILE = "This is not a browser bookmark file (the HTML export of C
 
 
 def _page(request: HttpRequest, status: int = 200, **context: object) -> HttpResponse:
-    forms = {"bookmark_form": ImportForm(), "archive_form": ImportForm(), **context}
+    forms = {
+        "bookmark_form": ImportForm(),
+        "archive_form": ImportForm(),
+        "app_form": AppImportForm(),
+        **context,
+    }
+    forms["sources"] = SOURCES.values()
     return render(request, "content/transfer.html", forms, status=status)
 
 
@@ -48,12 +57,13 @@ def _result(request: HttpRequest, result: ImportResult, what: str) -> HttpRespon
 
 def _refused(request: HttpRequest, form_name: str, form: ImportForm, status: int) -> HttpResponse:
     if getattr(request, "htmx", False):
-        return render(request, "content/_import_form.html", {"form": form, "which": form_name}, status=status)
+        partial = "content/_import_app_form.html" if form_name == "app_form" else "content/_import_form.html"
+        return render(request, partial, {"form": form, "which": form_name}, status=status)
     return _page(request, status=status, **{form_name: form})
 
 
-def _bound_form(request: HttpRequest) -> tuple[ImportForm, int]:
-    form = ImportForm(request.POST, request.FILES)
+def _bound_form(request: HttpRequest, form_class: type[ImportForm] = ImportForm) -> tuple[ImportForm, int]:
+    form = form_class(request.POST, request.FILES)
     if upload_refused(request):
         form.errors.clear()  # "this field is required": the refused file never arrived
         form.add_error("file", import_too_large_message())
@@ -109,6 +119,31 @@ def _import_archive(request: HttpRequest) -> HttpResponse:
         return _refused(request, "archive_form", form, 400)
     services.import_archive(request.user, archive, result)
     return _result(request, result, "archive")
+
+
+@csrf_exempt  # as above
+@login_required
+def import_app(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        limit_uploads(request, settings.CONTENT_IMPORT_MAX_BYTES)
+    return _import_app(request)
+
+
+@csrf_protect
+def _import_app(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request)
+    form, status = _bound_form(request, AppImportForm)
+    if status == 413 or not form.is_valid():
+        return _refused(request, "app_form", form, status)
+    result = ImportResult()
+    try:
+        bookmarks, notes = SOURCES[form.cleaned_data["source"]].read(form.cleaned_data["file"].read(), result)
+    except ExportError as error:
+        form.add_error("file", str(error))
+        return _refused(request, "app_form", form, 400)
+    services.import_items(request.user, bookmarks, notes, result)
+    return _result(request, result, "bookmarks")
 
 
 @login_required

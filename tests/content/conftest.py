@@ -21,8 +21,6 @@ def media_root(settings: Any) -> Path:
     return Path(settings.MEDIA_ROOT)
 
 
-
-
 @pytest.fixture
 def stranger_client(stranger: Any) -> Client:
     return signed_in(stranger)
