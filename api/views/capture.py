@@ -42,7 +42,7 @@ def shared_values(params: Any) -> dict[str, str]:
     text = str(params.get("text", "")).strip()
     if not url and (found := _ADDRESS.search(text)):
         url = found.group().rstrip(TRAILING_PUNCTUATION)
-        text = (text[: found.start()] + text[found.start() + len(url) :]).strip()
+        text = (text[: found.start()] + text[found.end() :]).strip()
     return {"url": url, "title": str(params.get("title", "")).strip()[:TITLE_MAX], "description": text}
 
 
