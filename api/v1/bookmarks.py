@@ -4,6 +4,7 @@ URL" (idempotent by the address's key). Every write goes through ``content.servi
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
@@ -23,9 +24,7 @@ ORDER = Keyset([CREATED, ID])
 READ, WRITE = "bookmarks:read", "bookmarks:write"
 
 
-class BookmarkOut(Schema):
-    id: int
-    uid: str
+class BookmarkOut(common.ItemOut):
     url: str
     title: str
     description: str
@@ -33,22 +32,14 @@ class BookmarkOut(Schema):
     is_read: bool
     is_favorite: bool
     read_at: dt.datetime | None
-    tags: list[str]
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    web_url: str = Field(description="The bookmark's page in Trackeep.")
 
-    @staticmethod
-    def resolve_uid(bookmark: Bookmark) -> str:
-        return str(bookmark.uid)
 
-    @staticmethod
-    def resolve_tags(bookmark: Bookmark) -> list[str]:
-        return common.tag_names(bookmark)
-
-    @staticmethod
-    def resolve_web_url(bookmark: Bookmark) -> str:
-        return common.web_url("bookmark", bookmark.pk)
+def data(bookmark: Bookmark) -> dict[str, Any]:
+    return {
+        **common.item_data(bookmark, "bookmark"),
+        **{name: getattr(bookmark, name) for name in ("url", "title", "description", "favicon_url")},
+        **{name: getattr(bookmark, name) for name in ("is_read", "is_favorite", "read_at")},
+    }
 
 
 class BookmarkIn(Schema):
@@ -93,8 +84,10 @@ class BookmarkFilters(Schema):
     updated_since: Moment | None = Field(None, description="Only bookmarks changed at or after this time.")
 
 
-def _with_tags(owner_id: int, pk: int) -> Bookmark:
-    return common.owned(Bookmark.objects.prefetch_related(common.TAGS_BY_NAME), owner_id, pk, "bookmark")
+def _read(owner_id: int, pk: int) -> dict[str, Any]:
+    return data(
+        common.owned(Bookmark.objects.prefetch_related(common.TAGS_BY_NAME), owner_id, pk, "bookmark")
+    )
 
 
 @router.get("", response={200: Page[BookmarkOut], **common.AUTH_ERRORS}, **needs(READ, "List bookmarks"))
@@ -113,14 +106,14 @@ def list_bookmarks(
     if filters.updated_since:
         queryset = queryset.filter(updated_at__gte=filters.updated_since)
     items, next_cursor = page_of(queryset, ORDER, cursor, limit)
-    return {"items": items, "next_cursor": next_cursor}
+    return {"items": [data(item) for item in items], "next_cursor": next_cursor}
 
 
 @router.post("", response={201: BookmarkOut, **common.AUTH_ERRORS}, **needs(WRITE, "Create a bookmark"))
-def create_bookmark(request: HttpRequest, payload: BookmarkIn) -> Status[Bookmark]:
+def create_bookmark(request: HttpRequest, payload: BookmarkIn) -> Status[dict[str, Any]]:
     fields = payload.dict(exclude={"tags"})
     bookmark = services.create_bookmark(request.user, tags=payload.tags, **fields)
-    return Status(201, _with_tags(request.user.pk, bookmark.pk))
+    return Status(201, _read(request.user.pk, bookmark.pk))
 
 
 @router.post(
@@ -134,26 +127,26 @@ def save_url(request: HttpRequest, payload: SaveIn) -> Status[dict[str, object]]
         request.user, url=payload.url, title=payload.title, description=payload.description, tags=payload.tags
     )
     return Status(
-        201 if created else 200, {"created": created, "bookmark": _with_tags(request.user.pk, bookmark.pk)}
+        201 if created else 200, {"created": created, "bookmark": _read(request.user.pk, bookmark.pk)}
     )
 
 
 @router.get(
     "/{bookmark_id}", response={200: BookmarkOut, **common.ITEM_ERRORS}, **needs(READ, "Get a bookmark")
 )
-def get_bookmark(request: HttpRequest, bookmark_id: ItemId) -> Bookmark:
-    return _with_tags(request.user.pk, bookmark_id)
+def get_bookmark(request: HttpRequest, bookmark_id: ItemId) -> dict[str, Any]:
+    return _read(request.user.pk, bookmark_id)
 
 
 @router.patch(
     "/{bookmark_id}", response={200: BookmarkOut, **common.ITEM_ERRORS}, **needs(WRITE, "Update a bookmark")
 )
-def update_bookmark(request: HttpRequest, bookmark_id: ItemId, payload: BookmarkPatch) -> Bookmark:
-    bookmark = _with_tags(request.user.pk, bookmark_id)
+def update_bookmark(request: HttpRequest, bookmark_id: ItemId, payload: BookmarkPatch) -> dict[str, Any]:
+    bookmark = common.owned(Bookmark.objects.all(), request.user.pk, bookmark_id, "bookmark")
     changes = payload.dict(exclude_unset=True, exclude={"tags"})
     changes = {name: value for name, value in changes.items() if value is not None}
     services.update_bookmark(bookmark, tags=payload.tags, **changes)
-    return _with_tags(request.user.pk, bookmark_id)
+    return _read(request.user.pk, bookmark_id)
 
 
 @router.delete(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Model, Prefetch, QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
+from ninja import Schema
+from pydantic import Field
 
 from api.v1.errors import ApiError, ErrorBody, not_found
 from content.models import Tag
@@ -15,6 +18,30 @@ TAGS_BY_NAME = Prefetch("tags", queryset=Tag.objects.order_by(Lower("name")))
 # Errors every authenticated operation can answer with, for the OpenAPI document.
 AUTH_ERRORS: dict[int, Any] = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody, 429: ErrorBody}
 ITEM_ERRORS: dict[int, Any] = {**AUTH_ERRORS, 404: ErrorBody}
+
+
+class ItemOut(Schema):
+    """Fields every bookmark, task, note and file has in answers."""
+
+    id: int
+    uid: str = Field(description="Stable across export and import.")
+    tags: list[str]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    web_url: str = Field(description="The item's page in Trackeep (a path on this instance).")
+
+
+def item_data(item: Any, kind: str) -> dict[str, Any]:
+    """``ItemOut``'s fields of ``item`` as plain data (answers are built from dicts: validating plain
+    data is several times cheaper than reading model attributes through django-ninja)."""
+    return {
+        "id": item.pk,
+        "uid": str(item.uid),
+        "tags": tag_names(item),
+        "created_at": item.created_at,
+        "updated_at": item.updated_at,
+        "web_url": web_url(kind, item.pk),
+    }
 
 
 def owned(queryset: QuerySet[Any], owner_id: int, pk: int, what: str) -> Any:

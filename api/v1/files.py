@@ -8,7 +8,6 @@ Downloads use the page's serving rules (inline only for safe types, ``nosniff``,
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -37,35 +36,21 @@ BINARY = {
 }
 
 
-class FileOut(Schema):
-    id: int
-    uid: str
+class FileOut(common.ItemOut):
     name: str
     description: str
     size: int
     content_type: str = Field(description="Detected from the content, not from the name.")
     sha256: str
-    tags: list[str]
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    web_url: str
     download_url: str
 
-    @staticmethod
-    def resolve_uid(stored: StoredFile) -> str:
-        return str(stored.uid)
 
-    @staticmethod
-    def resolve_tags(stored: StoredFile) -> list[str]:
-        return common.tag_names(stored)
-
-    @staticmethod
-    def resolve_web_url(stored: StoredFile) -> str:
-        return common.web_url("file", stored.pk)
-
-    @staticmethod
-    def resolve_download_url(stored: StoredFile) -> str:
-        return f"/api/v1/files/{stored.pk}/download"
+def data(stored: StoredFile) -> dict[str, Any]:
+    return {
+        **common.item_data(stored, "file"),
+        **{name: getattr(stored, name) for name in ("name", "description", "size", "content_type", "sha256")},
+        "download_url": f"/api/v1/files/{stored.pk}/download",
+    }
 
 
 class UploadForm(Schema):
@@ -95,8 +80,8 @@ def size_checked(run: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
-def _with_tags(owner_id: int, pk: int) -> StoredFile:
-    return common.owned(StoredFile.objects.prefetch_related(common.TAGS_BY_NAME), owner_id, pk, "file")
+def _read(owner_id: int, pk: int) -> dict[str, Any]:
+    return data(common.owned(StoredFile.objects.prefetch_related(common.TAGS_BY_NAME), owner_id, pk, "file"))
 
 
 @router.get("", response={200: Page[FileOut], **common.AUTH_ERRORS}, **needs(READ, "List files"))
@@ -111,7 +96,7 @@ def list_files(
     if filters.updated_since:
         queryset = queryset.filter(updated_at__gte=filters.updated_since)
     items, next_cursor = page_of(queryset, ORDER, cursor, limit)
-    return {"items": items, "next_cursor": next_cursor}
+    return {"items": [data(item) for item in items], "next_cursor": next_cursor}
 
 
 @router.post(
@@ -122,7 +107,7 @@ def list_files(
 @decorate_view(size_checked)
 def upload_file(
     request: HttpRequest, file: File[UploadedFile], details: Form[UploadForm]
-) -> Status[StoredFile]:
+) -> Status[dict[str, Any]]:
     names = tagnames.parse(details.tags)
     if len(names) > tagnames.MAX_TAGS_PER_ITEM:
         raise common.invalid("tags", f"Use at most {tagnames.MAX_TAGS_PER_ITEM} tags.")
@@ -134,14 +119,14 @@ def upload_file(
         raise ApiError(413, "too_large", str(error)) from error
     except UploadRejected as error:
         raise common.invalid("file", str(error)) from error
-    return Status(201, _with_tags(request.user.pk, stored.pk))
+    return Status(201, _read(request.user.pk, stored.pk))
 
 
 @router.get(
     "/{file_id}", response={200: FileOut, **common.ITEM_ERRORS}, **needs(READ, "Get a file's details")
 )
-def get_file(request: HttpRequest, file_id: ItemId) -> StoredFile:
-    return _with_tags(request.user.pk, file_id)
+def get_file(request: HttpRequest, file_id: ItemId) -> dict[str, Any]:
+    return _read(request.user.pk, file_id)
 
 
 @router.get(
@@ -158,8 +143,8 @@ def download_file(request: HttpRequest, file_id: ItemId) -> HttpResponse:
     response={200: FileOut, **common.ITEM_ERRORS},
     **needs(WRITE, "Rename, describe or tag a file"),
 )
-def update_file(request: HttpRequest, file_id: ItemId, payload: FilePatch) -> StoredFile:
-    stored = _with_tags(request.user.pk, file_id)
+def update_file(request: HttpRequest, file_id: ItemId, payload: FilePatch) -> dict[str, Any]:
+    stored = common.owned(StoredFile.objects.all(), request.user.pk, file_id, "file")
     try:
         services.update_file(
             stored,
@@ -169,7 +154,7 @@ def update_file(request: HttpRequest, file_id: ItemId, payload: FilePatch) -> St
         )
     except UploadRejected as error:
         raise common.invalid("name", str(error)) from error
-    return _with_tags(request.user.pk, file_id)
+    return _read(request.user.pk, file_id)
 
 
 @router.delete("/{file_id}", response={204: None, **common.ITEM_ERRORS}, **needs(WRITE, "Delete a file"))

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
@@ -21,30 +21,19 @@ ORDER = Keyset([CREATED, ID])
 READ, WRITE = "notes:read", "notes:write"
 
 
-class NoteOut(Schema):
-    id: int
-    uid: str
+class NoteOut(common.ItemOut):
     title: str
     content: str = Field(description="Markdown, as written.")
     content_html: str = Field(description="The Markdown rendered and sanitised.")
     is_pinned: bool
     parent_id: int | None
-    tags: list[str]
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    web_url: str
 
-    @staticmethod
-    def resolve_uid(note: Note) -> str:
-        return str(note.uid)
 
-    @staticmethod
-    def resolve_tags(note: Note) -> list[str]:
-        return common.tag_names(note)
+FIELDS = ("title", "content", "content_html", "is_pinned", "parent_id")
 
-    @staticmethod
-    def resolve_web_url(note: Note) -> str:
-        return common.web_url("note", note.pk)
+
+def data(note: Note) -> dict[str, Any]:
+    return {**common.item_data(note, "note"), **{name: getattr(note, name) for name in FIELDS}}
 
 
 class NoteIn(Schema):
@@ -69,8 +58,8 @@ class NoteFilters(Schema):
     updated_since: Moment | None = None
 
 
-def _with_tags(owner_id: int, pk: int) -> Note:
-    return common.owned(Note.objects.prefetch_related(common.TAGS_BY_NAME), owner_id, pk, "note")
+def _read(owner_id: int, pk: int) -> dict[str, Any]:
+    return data(common.owned(Note.objects.prefetch_related(common.TAGS_BY_NAME), owner_id, pk, "note"))
 
 
 @router.get("", response={200: Page[NoteOut], **common.AUTH_ERRORS}, **needs(READ, "List notes"))
@@ -87,24 +76,24 @@ def list_notes(
     if filters.updated_since:
         queryset = queryset.filter(updated_at__gte=filters.updated_since)
     items, next_cursor = page_of(queryset, ORDER, cursor, limit)
-    return {"items": items, "next_cursor": next_cursor}
+    return {"items": [data(item) for item in items], "next_cursor": next_cursor}
 
 
 @router.post("", response={201: NoteOut, **common.AUTH_ERRORS}, **needs(WRITE, "Create a note"))
-def create_note(request: HttpRequest, payload: NoteIn) -> Status[Note]:
+def create_note(request: HttpRequest, payload: NoteIn) -> Status[dict[str, Any]]:
     values = common.with_parent(Note, request.user.pk, payload.dict(exclude={"tags"}), "note")
     note = services.create_note(request.user, tags=payload.tags, **values)
-    return Status(201, _with_tags(request.user.pk, note.pk))
+    return Status(201, _read(request.user.pk, note.pk))
 
 
 @router.get("/{note_id}", response={200: NoteOut, **common.ITEM_ERRORS}, **needs(READ, "Get a note"))
-def get_note(request: HttpRequest, note_id: ItemId) -> Note:
-    return _with_tags(request.user.pk, note_id)
+def get_note(request: HttpRequest, note_id: ItemId) -> dict[str, Any]:
+    return _read(request.user.pk, note_id)
 
 
 @router.patch("/{note_id}", response={200: NoteOut, **common.ITEM_ERRORS}, **needs(WRITE, "Update a note"))
-def update_note(request: HttpRequest, note_id: ItemId, payload: NotePatch) -> Note:
-    note = _with_tags(request.user.pk, note_id)
+def update_note(request: HttpRequest, note_id: ItemId, payload: NotePatch) -> dict[str, Any]:
+    note = common.owned(Note.objects.all(), request.user.pk, note_id, "note")
     changes = payload.dict(exclude_unset=True, exclude={"tags"})
     changes = {name: value for name, value in changes.items() if value is not None or name == "parent_id"}
     try:
@@ -113,7 +102,7 @@ def update_note(request: HttpRequest, note_id: ItemId, payload: NotePatch) -> No
         )
     except ValueError as error:
         raise common.nesting_error(error) from error
-    return _with_tags(request.user.pk, note_id)
+    return _read(request.user.pk, note_id)
 
 
 @router.delete("/{note_id}", response={204: None, **common.ITEM_ERRORS}, **needs(WRITE, "Delete a note"))

@@ -4,6 +4,7 @@ recolour, delete (the items keep existing); via ``content.services``."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models.functions import Lower
 from django.http import HttpRequest
@@ -34,6 +35,13 @@ class TagOut(Schema):
     created_at: dt.datetime
 
 
+FIELDS = ("name", "color", "bookmark_count", "task_count", "note_count", "file_count", "created_at")
+
+
+def data(tag: Tag) -> dict[str, Any]:
+    return {"id": tag.pk, **{name: getattr(tag, name) for name in FIELDS}}
+
+
 class TagIn(Schema):
     name: TagName = Field(min_length=1)
     color: Color | None = Field(None, description="Like #3b82f6; empty: a colour picked from the name.")
@@ -48,8 +56,8 @@ class TagFilters(Schema):
     q: TagName | None = Field(None, description="Only tags whose name contains this (any case).")
 
 
-def _counted(owner_id: int, pk: int) -> Tag:
-    return common.owned(selectors.tags_with_counts(owner_id), owner_id, pk, "tag")
+def _counted(owner_id: int, pk: int) -> dict[str, Any]:
+    return data(common.owned(selectors.tags_with_counts(owner_id), owner_id, pk, "tag"))
 
 
 def _name(raw: str) -> str:
@@ -73,11 +81,11 @@ def list_tags(
     if filters.q and filters.q.strip():
         queryset = queryset.filter(lname__contains=filters.q.strip().lower())
     items, next_cursor = page_of(queryset, ORDER, cursor, limit)
-    return {"items": items, "next_cursor": next_cursor}
+    return {"items": [data(item) for item in items], "next_cursor": next_cursor}
 
 
 @router.post("", response={201: TagOut, 409: ErrorBody, **common.AUTH_ERRORS}, **needs(WRITE, "Create a tag"))
-def create_tag(request: HttpRequest, payload: TagIn) -> Status[Tag]:
+def create_tag(request: HttpRequest, payload: TagIn) -> Status[dict[str, Any]]:
     name = _name(payload.name)
     try:
         tag = services.create_tag(request.user, name=name, color=payload.color or "")
@@ -87,7 +95,7 @@ def create_tag(request: HttpRequest, payload: TagIn) -> Status[Tag]:
 
 
 @router.get("/{tag_id}", response={200: TagOut, **common.ITEM_ERRORS}, **needs(READ, "Get a tag"))
-def get_tag(request: HttpRequest, tag_id: ItemId) -> Tag:
+def get_tag(request: HttpRequest, tag_id: ItemId) -> dict[str, Any]:
     return _counted(request.user.pk, tag_id)
 
 
@@ -96,7 +104,7 @@ def get_tag(request: HttpRequest, tag_id: ItemId) -> Tag:
     response={200: TagOut, 409: ErrorBody, **common.ITEM_ERRORS},
     **needs(WRITE, "Rename or recolour a tag"),
 )
-def update_tag(request: HttpRequest, tag_id: ItemId, payload: TagPatch) -> Tag:
+def update_tag(request: HttpRequest, tag_id: ItemId, payload: TagPatch) -> dict[str, Any]:
     tag = common.owned(Tag.objects.all(), request.user.pk, tag_id, "tag")
     name = _name(payload.name) if payload.name is not None else tag.name
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
@@ -23,9 +23,7 @@ TaskStatus = Literal["pending", "in_progress", "completed", "cancelled"]
 Priority = Literal["low", "medium", "high", "urgent"]
 
 
-class TaskOut(Schema):
-    id: int
-    uid: str
+class TaskOut(common.ItemOut):
     title: str
     description: str
     status: TaskStatus
@@ -34,22 +32,13 @@ class TaskOut(Schema):
     progress: int
     completed_at: dt.datetime | None
     parent_id: int | None
-    tags: list[str]
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    web_url: str
 
-    @staticmethod
-    def resolve_uid(task: Task) -> str:
-        return str(task.uid)
 
-    @staticmethod
-    def resolve_tags(task: Task) -> list[str]:
-        return common.tag_names(task)
+FIELDS = ("title", "description", "status", "priority", "due_date", "progress", "completed_at", "parent_id")
 
-    @staticmethod
-    def resolve_web_url(task: Task) -> str:
-        return common.web_url("task", task.pk)
+
+def data(task: Task) -> dict[str, Any]:
+    return {**common.item_data(task, "task"), **{name: getattr(task, name) for name in FIELDS}}
 
 
 class TaskIn(Schema):
@@ -83,8 +72,8 @@ class TaskFilters(Schema):
     updated_since: Moment | None = None
 
 
-def _with_tags(owner_id: int, pk: int) -> Task:
-    return common.owned(Task.objects.prefetch_related(common.TAGS_BY_NAME), owner_id, pk, "task")
+def _read(owner_id: int, pk: int) -> dict[str, Any]:
+    return data(common.owned(Task.objects.prefetch_related(common.TAGS_BY_NAME), owner_id, pk, "task"))
 
 
 @router.get("", response={200: Page[TaskOut], **common.AUTH_ERRORS}, **needs(READ, "List tasks"))
@@ -101,27 +90,27 @@ def list_tasks(
     if filters.updated_since:
         queryset = queryset.filter(updated_at__gte=filters.updated_since)
     items, next_cursor = page_of(queryset, ORDER, cursor, limit)
-    return {"items": items, "next_cursor": next_cursor}
+    return {"items": [data(item) for item in items], "next_cursor": next_cursor}
 
 
 @router.post("", response={201: TaskOut, **common.AUTH_ERRORS}, **needs(WRITE, "Create a task"))
-def create_task(request: HttpRequest, payload: TaskIn) -> Status[Task]:
+def create_task(request: HttpRequest, payload: TaskIn) -> Status[dict[str, Any]]:
     values = common.with_parent(Task, request.user.pk, payload.dict(exclude={"tags"}), "task")
     try:
         task = services.create_task(request.user, tags=payload.tags, **values)
     except ValueError as error:
         raise common.nesting_error(error) from error
-    return Status(201, _with_tags(request.user.pk, task.pk))
+    return Status(201, _read(request.user.pk, task.pk))
 
 
 @router.get("/{task_id}", response={200: TaskOut, **common.ITEM_ERRORS}, **needs(READ, "Get a task"))
-def get_task(request: HttpRequest, task_id: ItemId) -> Task:
-    return _with_tags(request.user.pk, task_id)
+def get_task(request: HttpRequest, task_id: ItemId) -> dict[str, Any]:
+    return _read(request.user.pk, task_id)
 
 
 @router.patch("/{task_id}", response={200: TaskOut, **common.ITEM_ERRORS}, **needs(WRITE, "Update a task"))
-def update_task(request: HttpRequest, task_id: ItemId, payload: TaskPatch) -> Task:
-    task = _with_tags(request.user.pk, task_id)
+def update_task(request: HttpRequest, task_id: ItemId, payload: TaskPatch) -> dict[str, Any]:
+    task = common.owned(Task.objects.all(), request.user.pk, task_id, "task")
     changes = payload.dict(exclude_unset=True, exclude={"tags"})
     nullable = {"due_date", "parent_id"}
     changes = {name: value for name, value in changes.items() if value is not None or name in nullable}
@@ -131,7 +120,7 @@ def update_task(request: HttpRequest, task_id: ItemId, payload: TaskPatch) -> Ta
         )
     except ValueError as error:
         raise common.nesting_error(error) from error
-    return _with_tags(request.user.pk, task_id)
+    return _read(request.user.pk, task_id)
 
 
 @router.delete("/{task_id}", response={204: None, **common.ITEM_ERRORS}, **needs(WRITE, "Delete a task"))

@@ -9,6 +9,8 @@ progress while the file is sent (static/js/content.js); there is no server-side 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -71,16 +73,24 @@ def _bound_form(request: HttpRequest, form_class: type[ImportForm] = ImportForm)
     return form, 400
 
 
-@csrf_exempt  # the size check must be installed before the body is read; CSRF is checked right after
-@login_required
+def _size_checked(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """An import view behind the import size check, which must be installed before the body is read
+    (so CSRF, which reads the body, is checked right after it instead of by the middleware)."""
+    checked = csrf_protect(view)
+
+    @csrf_exempt
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest) -> HttpResponse:
+        if request.method == "POST":
+            limit_uploads(request, settings.CONTENT_IMPORT_MAX_BYTES)
+        return checked(request)
+
+    return wrapper
+
+
+@_size_checked
 def import_bookmarks(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        limit_uploads(request, settings.CONTENT_IMPORT_MAX_BYTES)
-    return _import_bookmarks(request)
-
-
-@csrf_protect
-def _import_bookmarks(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request)
     form, status = _bound_form(request)
@@ -96,16 +106,8 @@ def _import_bookmarks(request: HttpRequest) -> HttpResponse:
     return _result(request, result, "bookmarks")
 
 
-@csrf_exempt  # as above
-@login_required
+@_size_checked
 def import_archive(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        limit_uploads(request, settings.CONTENT_IMPORT_MAX_BYTES)
-    return _import_archive(request)
-
-
-@csrf_protect
-def _import_archive(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request)
     form, status = _bound_form(request)
@@ -121,16 +123,8 @@ def _import_archive(request: HttpRequest) -> HttpResponse:
     return _result(request, result, "archive")
 
 
-@csrf_exempt  # as above
-@login_required
+@_size_checked
 def import_app(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        limit_uploads(request, settings.CONTENT_IMPORT_MAX_BYTES)
-    return _import_app(request)
-
-
-@csrf_protect
-def _import_app(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request)
     form, status = _bound_form(request, AppImportForm)
