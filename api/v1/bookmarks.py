@@ -14,13 +14,12 @@ from api import services as api_services
 from api.v1 import common
 from api.v1.auth import needs
 from api.v1.fields import ItemId, LongText, Moment, OptionalUrl, TagName, TagNames, Text, Title, Url
-from api.v1.pagination import CREATED, ID, Cursor, Keyset, Limit, Page, page_of
+from api.v1.pagination import Cursor, Limit, Page
 from content import selectors, services
 from content.models import Bookmark
 from content.urlkeys import url_hash
 
 router = Router(tags=["bookmarks"])
-ORDER = Keyset([CREATED, ID])
 READ, WRITE = "bookmarks:read", "bookmarks:write"
 
 
@@ -103,10 +102,7 @@ def list_bookmarks(
     )
     if filters.url:
         queryset = queryset.filter(url_hash=url_hash(filters.url))
-    if filters.updated_since:
-        queryset = queryset.filter(updated_at__gte=filters.updated_since)
-    items, next_cursor = page_of(queryset, ORDER, cursor, limit)
-    return {"items": [data(item) for item in items], "next_cursor": next_cursor}
+    return common.item_page(queryset, filters, cursor, limit, data)
 
 
 @router.post("", response={201: BookmarkOut, **common.AUTH_ERRORS}, **needs(WRITE, "Create a bookmark"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Model, Prefetch, QuerySet
@@ -12,8 +13,10 @@ from ninja import Schema
 from pydantic import Field
 
 from api.v1.errors import ApiError, ErrorBody, not_found
+from api.v1.pagination import CREATED, ID, Keyset, page_of
 from content.models import Tag
 
+NEWEST_FIRST = Keyset([CREATED, ID])
 TAGS_BY_NAME = Prefetch("tags", queryset=Tag.objects.order_by(Lower("name")))
 # Errors every authenticated operation can answer with, for the OpenAPI document.
 AUTH_ERRORS: dict[int, Any] = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody, 429: ErrorBody}
@@ -88,3 +91,17 @@ def with_parent(model: type[Model], owner_id: int, values: dict[str, Any], what:
 def nesting_error(error: ValueError) -> ApiError:
     """The services' refusal of a parent (a loop, too deep) as a field error."""
     return invalid("parent_id", str(error).capitalize() + ".")
+
+
+def item_page(
+    queryset: QuerySet[Any],
+    filters: Any,
+    cursor: str | None,
+    limit: int,
+    data: Callable[[Any], dict[str, Any]],
+) -> dict[str, Any]:
+    """One page of an item list, newest first, after the ``updated_since`` filter every list has."""
+    if filters.updated_since:
+        queryset = queryset.filter(updated_at__gte=filters.updated_since)
+    items, next_cursor = page_of(queryset, NEWEST_FIRST, cursor, limit)
+    return {"items": [data(item) for item in items], "next_cursor": next_cursor}

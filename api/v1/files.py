@@ -21,14 +21,13 @@ from api.v1 import common
 from api.v1.auth import needs
 from api.v1.errors import ApiError, ErrorBody
 from api.v1.fields import ItemId, LongText, Moment, TagName, TagNames, Text
-from api.v1.pagination import CREATED, ID, Cursor, Keyset, Limit, Page, page_of
-from content import services, tagnames
+from api.v1.pagination import Cursor, Limit, Page
+from content import selectors, services, tagnames
 from content.models import StoredFile
 from content.serving import file_response
 from content.uploads import UploadRejected, UploadTooLarge, limit_uploads
 
 router = Router(tags=["files"])
-ORDER = Keyset([CREATED, ID])
 READ, WRITE = "files:read", "files:write"
 BINARY = {
     "description": "The file's bytes.",
@@ -89,14 +88,8 @@ def list_files(
     request: HttpRequest, filters: Query[FileFilters], limit: Limit = 50, cursor: Cursor = None
 ) -> dict[str, object]:
     owner_id = request.user.pk
-    queryset = StoredFile.objects.filter(owner_id=owner_id).prefetch_related(common.TAGS_BY_NAME)
-    tag_id = common.tag_filter(owner_id, filters.tag)
-    if tag_id:
-        queryset = queryset.filter(tags__id=tag_id)
-    if filters.updated_since:
-        queryset = queryset.filter(updated_at__gte=filters.updated_since)
-    items, next_cursor = page_of(queryset, ORDER, cursor, limit)
-    return {"items": [data(item) for item in items], "next_cursor": next_cursor}
+    queryset = selectors.files_for(owner_id, tag_id=common.tag_filter(owner_id, filters.tag))
+    return common.item_page(queryset, filters, cursor, limit, data)
 
 
 @router.post(

@@ -12,12 +12,11 @@ from pydantic import Field
 from api.v1 import common
 from api.v1.auth import needs
 from api.v1.fields import ItemId, Moment, NoteText, RequiredTitle, TagName, TagNames
-from api.v1.pagination import CREATED, ID, Cursor, Keyset, Limit, Page, page_of
+from api.v1.pagination import Cursor, Limit, Page
 from content import services
 from content.models import Note
 
 router = Router(tags=["notes"])
-ORDER = Keyset([CREATED, ID])
 READ, WRITE = "notes:read", "notes:write"
 
 
@@ -68,15 +67,11 @@ def list_notes(
 ) -> dict[str, object]:
     owner_id = request.user.pk
     queryset = Note.objects.filter(owner_id=owner_id).prefetch_related(common.TAGS_BY_NAME)
-    tag_id = common.tag_filter(owner_id, filters.tag)
-    if tag_id:
+    if tag_id := common.tag_filter(owner_id, filters.tag):
         queryset = queryset.filter(tags__id=tag_id)
     if filters.pinned is not None:
         queryset = queryset.filter(is_pinned=filters.pinned)
-    if filters.updated_since:
-        queryset = queryset.filter(updated_at__gte=filters.updated_since)
-    items, next_cursor = page_of(queryset, ORDER, cursor, limit)
-    return {"items": [data(item) for item in items], "next_cursor": next_cursor}
+    return common.item_page(queryset, filters, cursor, limit, data)
 
 
 @router.post("", response={201: NoteOut, **common.AUTH_ERRORS}, **needs(WRITE, "Create a note"))

@@ -12,12 +12,11 @@ from pydantic import Field
 from api.v1 import common
 from api.v1.auth import needs
 from api.v1.fields import Day, ItemId, LongText, Moment, RequiredTitle, TagName, TagNames
-from api.v1.pagination import CREATED, ID, Cursor, Keyset, Limit, Page, page_of
+from api.v1.pagination import Cursor, Limit, Page
 from content import selectors, services
 from content.models import Task
 
 router = Router(tags=["tasks"])
-ORDER = Keyset([CREATED, ID])
 READ, WRITE = "tasks:read", "tasks:write"
 TaskStatus = Literal["pending", "in_progress", "completed", "cancelled"]
 Priority = Literal["low", "medium", "high", "urgent"]
@@ -87,10 +86,7 @@ def list_tasks(
         status=filters.status,
         priority=filters.priority,
     )
-    if filters.updated_since:
-        queryset = queryset.filter(updated_at__gte=filters.updated_since)
-    items, next_cursor = page_of(queryset, ORDER, cursor, limit)
-    return {"items": [data(item) for item in items], "next_cursor": next_cursor}
+    return common.item_page(queryset, filters, cursor, limit, data)
 
 
 @router.post("", response={201: TaskOut, **common.AUTH_ERRORS}, **needs(WRITE, "Create a task"))
