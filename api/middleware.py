@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
@@ -47,11 +48,15 @@ class TokenAuthenticationMiddleware:
     @staticmethod
     def _authenticate(request: HttpRequest, secret: str) -> None:
         found = selectors.presented(secret)
+        user = found.token.user if found.token is not None else AnonymousUser()
+
+        async def auser() -> Any:
+            return user
+
+        request.user, request.auser = user, auser  # type: ignore[attr-defined]
         if found.token is None:
-            request.user = AnonymousUser()
             request.api_token_problem = found.problem  # type: ignore[attr-defined]
             return
-        request.user = found.token.user
         request.api_token = found.token  # type: ignore[attr-defined]
         services.note_use(found.token, client_ip(request))
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -63,6 +64,7 @@ def error_response(
     return JsonResponse({"error": error}, status=status)
 
 
+@csrf_exempt  # a POST to a wrong path is a 404, not a CSRF refusal
 def unknown_endpoint(request: HttpRequest) -> JsonResponse:
     """Any ``/api/`` path that is not an endpoint: the error body, not the HTML 404 page."""
     return error_response(404, "not_found", "There is no such API endpoint. See /api/v1/docs.")

@@ -288,6 +288,8 @@ def test_malformed_json_and_wrong_methods_get_the_error_body(api: ApiClient) -> 
     assert broken.status_code == 400 and broken.json()["error"]["code"] == "bad_request"
     wrong = api.put("/api/v1/bookmarks")
     assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method_not_allowed"
+    astray = Client(enforce_csrf_checks=True).post("/api/v2/bookmarks", {})
+    assert astray.status_code == 404 and astray.json()["error"]["code"] == "not_found"
 
 
 def limit_everything_to(settings: Any, limit: int) -> None:
