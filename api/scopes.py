@@ -28,12 +28,6 @@ PRESETS = {
 }
 
 
-def scope(area: str, access: str) -> str:
-    if area not in AREAS or access not in ACCESS:
-        raise ValueError(f"unknown scope {area}:{access}")
-    return f"{area}:{access}"
-
-
 def clean(names: Iterable[str]) -> list[str]:
     """Known scope names, deduplicated, in the canonical order of ``ALL``."""
     wanted = set(names)

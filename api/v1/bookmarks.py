@@ -14,7 +14,7 @@ from api import services as api_services
 from api.v1 import common
 from api.v1.auth import needs
 from api.v1.fields import ItemId, LongText, Moment, OptionalUrl, TagName, TagNames, Text, Title, Url
-from api.v1.pagination import Cursor, Limit, Page
+from api.v1.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from content import selectors, services
 from content.models import Bookmark
 from content.urlkeys import url_hash
@@ -91,7 +91,7 @@ def _read(owner_id: int, pk: int) -> dict[str, Any]:
 
 @router.get("", response={200: Page[BookmarkOut], **common.AUTH_ERRORS}, **needs(READ, "List bookmarks"))
 def list_bookmarks(
-    request: HttpRequest, filters: Query[BookmarkFilters], limit: Limit = 50, cursor: Cursor = None
+    request: HttpRequest, filters: Query[BookmarkFilters], limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> dict[str, object]:
     owner_id = request.user.pk
     queryset = selectors.bookmarks_for(

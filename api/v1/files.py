@@ -21,7 +21,7 @@ from api.v1 import common
 from api.v1.auth import needs
 from api.v1.errors import ApiError, ErrorBody
 from api.v1.fields import ItemId, LongText, Moment, TagName, TagNames, Text
-from api.v1.pagination import Cursor, Limit, Page
+from api.v1.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from content import selectors, services, tagnames
 from content.models import StoredFile
 from content.serving import file_response
@@ -85,7 +85,7 @@ def _read(owner_id: int, pk: int) -> dict[str, Any]:
 
 @router.get("", response={200: Page[FileOut], **common.AUTH_ERRORS}, **needs(READ, "List files"))
 def list_files(
-    request: HttpRequest, filters: Query[FileFilters], limit: Limit = 50, cursor: Cursor = None
+    request: HttpRequest, filters: Query[FileFilters], limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> dict[str, object]:
     owner_id = request.user.pk
     queryset = selectors.files_for(owner_id, tag_id=common.tag_filter(owner_id, filters.tag))

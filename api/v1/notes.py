@@ -12,7 +12,7 @@ from pydantic import Field
 from api.v1 import common
 from api.v1.auth import needs
 from api.v1.fields import ItemId, Moment, NoteText, RequiredTitle, TagName, TagNames
-from api.v1.pagination import Cursor, Limit, Page
+from api.v1.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from content import services
 from content.models import Note
 
@@ -63,7 +63,7 @@ def _read(owner_id: int, pk: int) -> dict[str, Any]:
 
 @router.get("", response={200: Page[NoteOut], **common.AUTH_ERRORS}, **needs(READ, "List notes"))
 def list_notes(
-    request: HttpRequest, filters: Query[NoteFilters], limit: Limit = 50, cursor: Cursor = None
+    request: HttpRequest, filters: Query[NoteFilters], limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> dict[str, object]:
     owner_id = request.user.pk
     queryset = Note.objects.filter(owner_id=owner_id).prefetch_related(common.TAGS_BY_NAME)

@@ -15,7 +15,7 @@ from api.v1 import common
 from api.v1.auth import needs
 from api.v1.errors import ApiError, ErrorBody
 from api.v1.fields import Color, ItemId, TagName
-from api.v1.pagination import ID, Cursor, Keyset, Limit, Page, page_of, text_key
+from api.v1.pagination import DEFAULT_LIMIT, ID, Cursor, Keyset, Limit, Page, page_of, text_key
 from content import selectors, services, tagnames
 from content.models import Tag
 
@@ -75,7 +75,7 @@ def _taken(name: str) -> ApiError:
 
 @router.get("", response={200: Page[TagOut], **common.AUTH_ERRORS}, **needs(READ, "List tags"))
 def list_tags(
-    request: HttpRequest, filters: Query[TagFilters], limit: Limit = 50, cursor: Cursor = None
+    request: HttpRequest, filters: Query[TagFilters], limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> dict[str, object]:
     queryset = selectors.tags_with_counts(request.user.pk).annotate(lname=Lower("name"))
     if filters.q and filters.q.strip():

@@ -12,7 +12,7 @@ from pydantic import Field
 from api.v1 import common
 from api.v1.auth import needs
 from api.v1.fields import Day, ItemId, LongText, Moment, RequiredTitle, TagName, TagNames
-from api.v1.pagination import Cursor, Limit, Page
+from api.v1.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from content import selectors, services
 from content.models import Task
 
@@ -77,7 +77,7 @@ def _read(owner_id: int, pk: int) -> dict[str, Any]:
 
 @router.get("", response={200: Page[TaskOut], **common.AUTH_ERRORS}, **needs(READ, "List tasks"))
 def list_tasks(
-    request: HttpRequest, filters: Query[TaskFilters], limit: Limit = 50, cursor: Cursor = None
+    request: HttpRequest, filters: Query[TaskFilters], limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> dict[str, object]:
     owner_id = request.user.pk
     queryset = selectors.tasks_for(
