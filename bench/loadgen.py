@@ -59,6 +59,8 @@ class Request:
     expect: int = 200
     signed_in: bool = True
     json: bool = False  # ask for JSON (message sends answer 201 with the message)
+    headers: dict[str, str] | None = None  # added to the usual ones (an API token's Authorization)
+    body: bytes | None = None  # sent as is instead of ``data`` (a JSON document)
 
 
 RequestFactory = Callable[[VirtualUser, int], Request]
@@ -85,7 +87,7 @@ def _headers(user: VirtualUser | None, request: Request) -> dict[str, str]:
     headers = {"Cookie": cookies, "X-CSRFToken": CSRF_TOKEN}
     if request.json:
         headers["Accept"] = "application/json"
-    return headers
+    return {**headers, **(request.headers or {})}
 
 
 def client(base_url: str, concurrency: int) -> aiohttp.ClientSession:
@@ -103,7 +105,7 @@ async def send(http: aiohttp.ClientSession, user: VirtualUser | None, request: R
     async with http.request(
         request.method,
         request.path,
-        data=request.data,
+        data=request.body if request.body is not None else request.data,
         headers=_headers(user, request),
         allow_redirects=False,
     ) as response:

@@ -311,6 +311,19 @@ class ImportForm(forms.Form):
         return upload
 
 
+class AppImportForm(ImportForm):
+    """An export of another app: which app, and the file."""
+
+    source = forms.ChoiceField(label="From", choices=[("", "Choose the app…")])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from content.importers.apps import SOURCES  # here: the readers import this module's limits
+
+        self.fields["source"].choices = [("", "Choose the app…")] + [(k, s.label) for k, s in SOURCES.items()]
+        self.order_fields(["source", "file"])
+
+
 def import_too_large_message() -> str:
     return (
         f"This file is too large to import: the limit is {filesizeformat(settings.CONTENT_IMPORT_MAX_BYTES)}."

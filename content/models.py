@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from content.rendering import plain_text, render_markdown
 from content.uploads import upload_path
+from content.urlkeys import url_hash
 
 TAG_COLOR_VALIDATOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #3b82f6.")
 TAG_NAME_MAX = 100
@@ -70,6 +71,15 @@ class OwnedItem(models.Model):
         ]
 
 
+class BookmarkQuerySet(models.QuerySet["Bookmark"]):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Bookmark]:
+        """Bulk inserts skip ``save()``: fill each row's ``url_hash`` here instead."""
+        objs = list(objs)
+        for bookmark in objs:
+            bookmark.url_hash = url_hash(bookmark.url)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Bookmark(OwnedItem):
     class FolderRoot(models.TextChoices):
         """The browser's own container a bookmark file put the bookmark's folders in."""
@@ -85,6 +95,8 @@ class Bookmark(OwnedItem):
     is_read = models.BooleanField("read", default=False)
     is_favorite = models.BooleanField("favourite", default=False)
     read_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # SHA-256 of the address's comparison key (content.urlkeys), kept by save(); bulk inserts set it.
+    url_hash = models.CharField(max_length=64, editable=False, default="")
     tags = models.ManyToManyField(Tag, related_name="bookmarks", blank=True)
     # Where an imported bookmark sat in the browser (folder names from the top, [] for the top
     # itself; the first one is the browser's own container when ``folder_root`` is set; None for
@@ -94,14 +106,24 @@ class Bookmark(OwnedItem):
     folder_root = models.CharField(max_length=8, blank=True, choices=FolderRoot.choices, editable=False)
     icon = models.TextField(blank=True, editable=False)
 
+    objects = BookmarkQuerySet.as_manager()
+
     class Meta(OwnedItem.Meta):
         indexes: ClassVar = [
             models.Index(fields=["owner", "-created_at"], name="content_bm_owner_created"),
             models.Index(fields=["owner", "-updated_at"], name="content_bm_owner_updated"),
+            models.Index(fields=["owner", "url_hash"], name="content_bm_owner_url_hash"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.url_hash = url_hash(self.url)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "url" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "url_hash"}
+        super().save(*args, **kwargs)
 
     @property
     def domain(self) -> str:

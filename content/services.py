@@ -29,7 +29,7 @@ from django.utils import timezone
 from content import metadata, tagnames
 from content.events import Change, content_changed
 from content.importers.archive import Archive
-from content.importers.netscape import NetscapeEntry
+from content.importers.entries import BookmarkEntry, NoteEntry
 from content.importers.result import ImportResult
 from content.models import Bookmark, Note, Project, ShareLink, StoredFile, Tag, Task
 from content.recurrence import next_due
@@ -37,6 +37,7 @@ from content.rendering import set_task
 from content.selectors import MODELS, TAG_RELATIONS, would_cycle
 from content.sniff import SNIFF_BYTES, TypeMismatch, check_claim, sniff
 from content.uploads import UploadRejected, check_upload, clean_file_name, upload_path
+from content.urlkeys import url_hash
 
 logger = logging.getLogger(__name__)
 
@@ -675,17 +676,19 @@ def _link_tags(model: type[Model], names_by_item: dict[int, list[str]], owner_id
     through.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
 
 
-def import_bookmarks(owner: Any, entries: Sequence[NetscapeEntry], result: ImportResult) -> ImportResult:
-    """Add parsed browser bookmarks, skipping URLs the owner already has (or that repeat in the file)."""
-    known = set(Bookmark.objects.filter(owner_id=owner.pk).values_list("url", flat=True))
+def import_bookmarks(owner: Any, entries: Sequence[BookmarkEntry], result: ImportResult) -> ImportResult:
+    """Add parsed browser bookmarks, skipping addresses the owner already has (or that repeat in
+    the file), compared by their key (``content.urlkeys``)."""
+    known = set(Bookmark.objects.filter(owner_id=owner.pk).values_list("url_hash", flat=True))
     now = timezone.now()
     new: list[Bookmark] = []
     tag_names: list[list[str]] = []
     for entry in entries:
-        if entry.url in known:
+        key = url_hash(entry.url)
+        if key in known:
             result.duplicate("bookmark")
             continue
-        known.add(entry.url)
+        known.add(key)
         created = entry.created_at or now
         new.append(
             Bookmark(
@@ -697,6 +700,9 @@ def import_bookmarks(owner: Any, entries: Sequence[NetscapeEntry], result: Impor
                 folder=entry.folder,
                 folder_root=entry.folder_root,
                 icon=entry.icon,
+                is_read=entry.is_read,
+                read_at=(entry.updated_at or created) if entry.is_read else None,
+                is_favorite=entry.is_favorite,
                 created_at=created,
                 updated_at=entry.updated_at or created,
             )
@@ -709,6 +715,49 @@ def import_bookmarks(owner: Any, entries: Sequence[NetscapeEntry], result: Impor
         )
         result.add("bookmark", len(created_rows))
         _changed(owner.pk, Change("bookmark", tuple(b.pk for b in created_rows), CREATED))
+    return result
+
+
+def import_notes(owner: Any, entries: Sequence[NoteEntry], result: ImportResult) -> ImportResult:
+    """Add imported text items as notes, skipping any the owner already has with the same title and
+    content (so importing a file twice adds nothing)."""
+    titles = {entry.title for entry in entries}
+    known = set(Note.objects.filter(owner_id=owner.pk, title__in=titles).values_list("title", "content"))
+    now = timezone.now()
+    new: list[Note] = []
+    tag_names: list[list[str]] = []
+    for entry in entries:
+        if (entry.title, entry.content) in known:
+            result.duplicate("note")
+            continue
+        known.add((entry.title, entry.content))
+        created = entry.created_at or now
+        note = Note(
+            owner_id=owner.pk,
+            title=entry.title,
+            content=entry.content,
+            created_at=created,
+            updated_at=created,
+        )
+        note.render()
+        new.append(note)
+        tag_names.append(entry.tags)
+    with transaction.atomic():
+        created_rows = Note.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        _link_tags(Note, {n.pk: names for n, names in zip(created_rows, tag_names, strict=True)}, owner.pk)
+        result.add("note", len(created_rows))
+        _changed(owner.pk, Change("note", tuple(n.pk for n in created_rows), CREATED))
+    return result
+
+
+def import_items(
+    owner: Any, bookmarks: Sequence[BookmarkEntry], notes: Sequence[NoteEntry], result: ImportResult
+) -> ImportResult:
+    """Bookmarks and notes read from another app's export, in one transaction."""
+    with transaction.atomic():
+        import_bookmarks(owner, bookmarks, result)
+        if notes:
+            import_notes(owner, notes, result)
     return result
 
 
@@ -782,12 +831,13 @@ def _restore_rows(
 
 
 def _restore_bookmarks(owner_id: int, rows: list[dict[str, Any]], result: ImportResult) -> list[int]:
-    urls = set(Bookmark.objects.filter(owner_id=owner_id).values_list("url", flat=True))
+    keys = set(Bookmark.objects.filter(owner_id=owner_id).values_list("url_hash", flat=True))
 
     def seen(row: dict[str, Any]) -> bool:
-        if row["url"] in urls:
+        key = url_hash(row["url"])
+        if key in keys:
             return True
-        urls.add(row["url"])
+        keys.add(key)
         return False
 
     pairs = _restore_rows(Bookmark, "bookmark", owner_id, rows, result, is_duplicate=seen)

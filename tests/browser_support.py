@@ -29,29 +29,59 @@ browser_marks = [
 
 
 @contextmanager
-def chromium() -> Iterator[Any]:
-    """A headless Chromium; Django's async-safety guard is relaxed only while it runs."""
-    from playwright.sync_api import sync_playwright
-
+def _orm_beside_playwright() -> Iterator[None]:
+    """Django's async-safety guard relaxed while Playwright's event loop runs beside the ORM."""
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM next to Playwright's event loop
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-            )
-            try:
-                yield browser
-            finally:
-                browser.close()
-                # Queries made while Playwright's loop ran got their own connection (Django keeps
-                # connections per async context): close it, or it blocks dropping the test database.
-                connections.close_all()
+        yield
     finally:
+        # Queries made while Playwright's loop ran got their own connection (Django keeps
+        # connections per async context): close it, or it blocks dropping the test database.
+        connections.close_all()
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """A headless Chromium; Django's async-safety guard is relaxed only while it runs."""
+    from playwright.sync_api import sync_playwright
+
+    with _orm_beside_playwright(), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def chromium_with_extension(extension: Path, profile: Path) -> Iterator[Any]:
+    """A persistent Chromium context (profile in ``profile``) with the unpacked ``extension``.
+
+    Extensions load only in Chromium's "new" headless mode, which Playwright starts when told it
+    is headed and given ``--headless=new`` itself."""
+    from playwright.sync_api import sync_playwright
+
+    with _orm_beside_playwright(), sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=False,
+            args=[
+                "--headless=new",
+                *CHROMIUM_ARGS,
+                f"--disable-extensions-except={extension}",
+                f"--load-extension={extension}",
+            ],
+        )
+        try:
+            yield context
+        finally:
+            context.close()
 
 
 def signed_in_page(browser: Any, base_url: str, user: Any, **context_options: Any) -> Any:

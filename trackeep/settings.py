@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "ninja",  # django-ninja: its Swagger UI assets are served from the package (no CDN)
     "core",
     "accounts",
     "content",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "learning",
     "marketplace",
     "community",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "accounts.middleware.SnapshotAuthenticationMiddleware",
+    "api.middleware.ApiErrorBodyMiddleware",  # /api/ errors from the limiter and Django in the API's shape
+    "api.middleware.TokenAuthenticationMiddleware",  # before the limiter: a token spends its user's budget
     "core.ratelimit.middleware.RateLimitMiddleware",
     "accounts.middleware.SessionActivityMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
@@ -362,14 +366,16 @@ RATE_LIMIT_POLICIES = [
     {"name": "general", "description": "pages and API", "window": 60, "limit": 100,
      "algorithm": "sliding_window_counter", "fallback": True, "outage": "open"},
     {"name": "search", "description": "search", "window": 60, "limit": 100,
-     "algorithm": "fixed_window", "paths": ["/search/"], "outage": "open"},
+     "algorithm": "fixed_window", "paths": ["/search/", "/api/v1/search"], "outage": "open"},
     # Add analytics' recommendation refresh here when that view exists (the check flags unknown names).
     {"name": "expensive", "description": "exports and bookmark creation (metadata fetch)",
      "window": 60, "limit": 20, "algorithm": "token_bucket", "outage": "local",
-     "url_names": ["content:export_bookmarks", "content:export_archive", "content:bookmark_create"]},
+     "url_names": ["content:export_bookmarks", "content:export_archive", "content:bookmark_create",
+                   "capture:share"]},
     {"name": "uploads", "description": "file uploads and imports", "window": 600, "limit": 10,
      "algorithm": "sliding_window", "methods": ["POST"], "outage": "local",
-     "url_names": ["content:file_upload", "content:import_bookmarks", "content:import_archive"]},
+     "url_names": ["content:file_upload", "content:import_bookmarks", "content:import_archive",
+                   "content:import_app"], "paths": ["/api/v1/files"]},
     {"name": "password_reset", "description": "password reset requests", "window": 300, "limit": 5,
      "algorithm": "fixed_window", "identity": "ip", "paths": ["/accounts/password/reset/"],
      "methods": ["POST"], "outage": "local"},

@@ -30,4 +30,5 @@ urlpatterns = [
     path("learning/", include("learning.urls")),
     path("marketplace/", include("marketplace.urls")),
     path("community/", include("community.urls")),
+    path("", include("api.urls")),  # /api/v1/, /accounts/tokens/, /share/, /manifest.webmanifest
 ]

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from content import metadata, tagnames
+from content.importers.entries import BookmarkEntry
 from content.importers.result import ImportResult
 from content.models import TITLE_MAX, URL_MAX
 
@@ -31,20 +32,6 @@ FOLDER_DEPTH_MAX = 32
 FOLDER_NAME_MAX = 200
 _ICON = re.compile(r"data:image/(png|gif|jpeg|webp|x-icon|vnd\.microsoft\.icon);base64,[A-Za-z0-9+/]+={0,2}")
 _validate_url = URLValidator(schemes=["http", "https", "ftp", "ftps"])
-
-
-@dataclass
-class NetscapeEntry:
-    url: str
-    title: str
-    description: str = ""
-    tags: list[str] = field(default_factory=list)
-    created_at: dt.datetime | None = None
-    updated_at: dt.datetime | None = None
-    icon_url: str = ""
-    folder: list[str] = field(default_factory=list)
-    folder_root: str = ""
-    icon: str = ""
 
 
 def clean_icon(value: str) -> str:
@@ -90,14 +77,14 @@ class _Parser(HTMLParser):
     def __init__(self, result: ImportResult) -> None:
         super().__init__(convert_charrefs=True)
         self.result = result
-        self.entries: list[NetscapeEntry] = []
+        self.entries: list[BookmarkEntry] = []
         self.folders: list[_Folder] = []
         self.pending_folder = _Folder("", None)
         self._text: list[str] | None = None
         self._capture: str | None = None  # "folder", "title" or "description"
         self._root_kind = ""
         self._anchor: dict[str, str] = {}
-        self._last: NetscapeEntry | None = None
+        self._last: BookmarkEntry | None = None
 
     def _start_capture(self, what: str) -> None:
         self._capture, self._text = what, []
@@ -167,7 +154,7 @@ class _Parser(HTMLParser):
         tags = tagnames.unique([folder, *self._anchor.get("tags", "").split(",")])
         icon = self._anchor.get("icon_uri", "")
         place = [f for f in self.folders if f.name]
-        entry = NetscapeEntry(
+        entry = BookmarkEntry(
             url=url,
             title=title[:TITLE_MAX] or metadata.title_from_url(url),
             tags=tags,
@@ -182,7 +169,7 @@ class _Parser(HTMLParser):
         self._last = entry
 
 
-def parse(data: bytes, result: ImportResult) -> list[NetscapeEntry]:
+def parse(data: bytes, result: ImportResult) -> list[BookmarkEntry]:
     """The valid bookmarks in a Netscape bookmark file; invalid ones are counted in ``result``."""
     parser = _Parser(result)
     parser.feed(decode(data))

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from content import services
-from content.importers.netscape import NetscapeEntry
+from content.importers.entries import BookmarkEntry
 from content.importers.result import ImportResult
 from content.models import Note, Tag
 from search import indexing
@@ -75,7 +75,7 @@ def test_single_and_bulk_deletes_remove_rows_and_their_tag_links(owner: Any, wri
 
 def test_an_import_is_indexed_in_bulk(owner: Any, write: Writer, django_assert_max_num_queries: Any) -> None:
     entries = [
-        NetscapeEntry(url=f"https://site{n}.example/", title=f"Site {n}", tags=["imported"])
+        BookmarkEntry(url=f"https://site{n}.example/", title=f"Site {n}", tags=["imported"])
         for n in range(1200)
     ]
     with write.committed():
