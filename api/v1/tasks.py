@@ -37,7 +37,10 @@ FIELDS = ("title", "description", "status", "priority", "due_date", "progress", 
 
 
 def data(task: Task) -> dict[str, Any]:
-    return {**common.item_data(task, "task"), **{name: getattr(task, name) for name in FIELDS}}
+    # ``progress`` is what the pages show: 100 once completed (the task keeps its own estimate for
+    # when it is reopened).
+    fields = {name: getattr(task, name) for name in FIELDS}
+    return {**common.item_data(task, "task"), **fields, "progress": task.percent_done}
 
 
 class TaskIn(Schema):

@@ -14,7 +14,7 @@ from django.test import Client
 from content import services
 from content.events import content_changed
 from content.models import Bookmark, StoredFile, Tag, Task
-from core.redis import caching
+from core.redis import families
 from tests.api.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +24,10 @@ pytestmark = pytest.mark.django_db
 def events() -> Iterator[list[dict[str, Any]]]:
     seen: list[dict[str, Any]] = []
 
-    def record(sender: Any, **kwargs: Any) -> None:
-        seen.append({name: kwargs[name] for name in ("user_id", "kind", "ids", "action")})
+    def record(sender: Any, *, user_id: int, changes: Any, **kwargs: Any) -> None:
+        seen.extend(
+            {"user_id": user_id, "kind": c.kind, "ids": list(c.ids), "action": c.action} for c in changes
+        )
 
     content_changed.connect(record, dispatch_uid="tests.api.events")
     yield seen
@@ -33,7 +35,7 @@ def events() -> Iterator[list[dict[str, Any]]]:
 
 
 def generations(user_id: int) -> dict[str, int]:
-    return {family: caching.get_generation(family, user_id) for family in (caching.SEARCH, caching.DASHBOARD)}
+    return {name: families.get(name).generation(user_id) for name in ("search", "dashboard")}
 
 
 # --- bookmarks -----------------------------------------------------------------------------------
@@ -185,7 +187,7 @@ def test_completing_a_task_goes_through_the_service(api: ApiClient) -> None:
 
 def test_note_markdown_is_sanitised_like_the_form(api: ApiClient) -> None:
     note = api.send(
-        "post", "/api/v1/notes", {"title": "x", "content": "<script>alert(1)</script>**b**"}
+        "post", "/api/v1/notes", {"title": "x", "content": "<script>alert(1)</script>\n\n**b**"}
     ).json()
     assert "<script>" not in note["content_html"] and "<strong>b</strong>" in note["content_html"]
 

@@ -4,12 +4,14 @@ generated from it (schemathesis: valid and invalid data for every operation) nev
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
@@ -55,9 +57,12 @@ def test_the_reference_page_uses_only_assets_served_here(owner: Any) -> None:
 
 
 @pytest.fixture
-def target(owner: Any, token_for: Callable[..., str], settings: Any) -> dict[str, Any]:
+def target(owner: Any, token_for: Callable[..., str], settings: Any) -> Iterator[dict[str, Any]]:
     """The app (built after the settings change, like a freshly started server) and the headers
-    of a token with every scope; some content to find, and a limit the sweep stays under."""
+    of a token with every scope; some content to find, and a limit the sweep stays under.
+
+    As Django's test client does, requests do not close the database connection when they end: it
+    holds the test's transaction."""
     settings.RATE_LIMIT_POLICIES = [
         {"name": "general", "limit": 100_000, "window": 60, "algorithm": "fixed_window", "fallback": True}
     ]
@@ -65,7 +70,13 @@ def target(owner: Any, token_for: Callable[..., str], settings: Any) -> dict[str
     services.create_bookmark(owner, url="https://example.com/", title="First", tags=["one"])
     services.create_task(owner, title="First task")
     services.create_note(owner, title="First note")
-    return {"app": WSGIHandler(), "headers": {"Authorization": f"Bearer {token_for(owner)}"}}
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield {"app": WSGIHandler(), "headers": {"Authorization": f"Bearer {token_for(owner)}"}}
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -372,10 +372,10 @@ def test_archive_keeps_browser_folders_and_icons(client_of: Client, owner: Any) 
 
 
 def test_import_export_page_has_unique_element_ids(client_of: Client) -> None:
-    """Two import forms on one page: each file input has its own id and label (issue 15 item 10)."""
+    """Three import forms on one page: each file input has its own id and label (issue 15 item 10)."""
     page = client_of.get(reverse("content:transfer")).content.decode()
     assert repeated_ids(page) == []
-    assert page.count('type="file"') == 2
+    assert page.count('type="file"') == 3  # browser file, Trackeep archive, another app's export
     refused = import_file(client_of, "content:import_archive", "x.zip", b"not a zip")
     assert refused.status_code == 400 and repeated_ids(refused.content.decode()) == []
     partial = client_of.post(
