@@ -60,7 +60,9 @@ def test_a_revocation_redis_missed_holds_in_another_process_when_redis_returns_w
     user = make_user()
     thief = signed_in(user)
     state_redis.stop()  # saves its data, the session copy included
-    services.revoke_session(user.pk, thief.cookies["sessionid"].value)  # database only, for now
+    services.revoke_sessions(
+        user.pk, [thief.cookies["sessionid"].value], reason="revoked"
+    )  # database only, for now
     state_redis.start()  # back with the copy of the revoked session
     another_process(monkeypatch)
     assert thief.get(PROFILE).status_code == 302

@@ -21,9 +21,15 @@ pytestmark = browser_marks
 @pytest.fixture
 def page(live_server: Any, transactional_db: None) -> Iterator[Any]:
     user = make_user(username="csp", is_staff=True, is_superuser=True)  # the admin pages too
+    # Data that broadcasts (async_to_sync) is made before Playwright's event loop runs in this thread.
+    other = make_user()
+    conversation = messaging_services.start_direct(user, other)
+    messaging_services.send_message(other, conversation.pk, "hello")
+    content_services.create_tag(user, name="reading", color="#3b82f6")  # a style="--tag: ..." attribute
     with chromium() as browser:
         tab = signed_in_page(browser, live_server.url, user)
         tab.user = user
+        tab.conversation = conversation
         tab.violations = []
         tab.on(
             "console",
@@ -33,10 +39,7 @@ def page(live_server: Any, transactional_db: None) -> Iterator[Any]:
 
 
 def test_pages_run_without_csp_violations(page: Any) -> None:
-    other = make_user()
-    conversation = messaging_services.start_direct(page.user, other)
-    messaging_services.send_message(other, conversation.pk, "hello")
-    content_services.create_tag(page.user, name="reading", color="#3b82f6")  # a style="--tag: ..." attribute
+    conversation = page.conversation
     paths = ["/", "/content/tags/", "/search/?q=hello", "/accounts/sessions/", "/accounts/2fa/", "/admin/"]
     paths += ["/admin/accounts/user/", f"/admin/accounts/user/{page.user.pk}/change/", "/admin/ratelimit/"]
     for path in [*paths, f"/messages/c/{conversation.pk}/"]:
