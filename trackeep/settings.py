@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "messaging",
     "analytics",
     "learning",
+    "habits",
+    "timetracking",
     "marketplace",
     "community",
 ]
@@ -254,10 +256,10 @@ RATE_LIMIT_POLICIES = [
      "algorithm": "sliding_window", "fallback": True, "outage": "open"},
     {"name": "search", "description": "search", "window": 60, "limit": 100,
      "algorithm": "fixed_window", "paths": ["/search/"], "outage": "open"},
-    # Add analytics' recommendation refresh here when that view exists (the check flags unknown names).
-    {"name": "expensive", "description": "exports and bookmark creation (metadata fetch)",
+    {"name": "expensive", "description": "exports, new bookmarks (metadata fetch), recommendation refresh",
      "window": 60, "limit": 20, "algorithm": "token_bucket", "outage": "local",
-     "url_names": ["content:export_bookmarks", "content:export_archive", "content:bookmark_create"]},
+     "url_names": ["content:export_bookmarks", "content:export_archive", "content:bookmark_create",
+                   "analytics:recommendations_refresh", "timetracking:export_csv"]},
     {"name": "uploads", "description": "file uploads and imports", "window": 600, "limit": 10,
      "algorithm": "sliding_window", "methods": ["POST"], "outage": "local",
      "url_names": ["content:file_upload", "content:import_bookmarks", "content:import_archive"]},
