@@ -55,11 +55,17 @@ def _touch(path: LearningPath, now: dt.datetime | None = None) -> None:
 
 
 def _apply(path: LearningPath, fields: dict[str, Any], now: dt.datetime) -> str | None:
-    """Set ``fields``; returns the catalogue action the change means (or None)."""
+    """Set ``fields``; returns the catalogue action the change means (or None).
+
+    Whether the path was published is read from the database: a bound ModelForm has already
+    copied the submitted values onto the instance.
+    """
     unknown = set(fields) - set(PATH_FIELDS)
     if unknown:
         raise TypeError(f"cannot set {sorted(unknown)} on a learning path")
-    was_published = path.is_published and path.pk is not None
+    was_published = (
+        path.pk is not None and LearningPath.objects.filter(pk=path.pk, is_published=True).exists()
+    )
     for name, value in fields.items():
         setattr(path, name, value)
     path.title = path.title.strip()
