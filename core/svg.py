@@ -29,7 +29,7 @@ class Chart:
     svg: SafeString
     caption: str
     headings: tuple[str, ...]
-    rows: list[tuple[str, ...]] = field(default_factory=list)
+    rows: Sequence[tuple[str, ...]] = field(default_factory=list)
     legend: tuple[tuple[str, str], ...] = ()  # (css class, label)
 
 
