@@ -25,23 +25,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-from bench.inprocess import cleanup_redis, counting, setup_database
+from bench.inprocess import cleanup_redis, counting, p, setup_database
 
 ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo")
 RANGES = (7, 30, 90)
-
-
-def _p(samples: list[float], pct: int) -> float:
-    if len(samples) < 2:
-        return samples[0] if samples else 0.0
-    return statistics.quantiles(samples, n=100, method="inclusive")[pct - 1]
 
 
 def _seed(users: int, items: int) -> tuple[list[Any], float, float]:
@@ -147,8 +140,8 @@ def _table(title: str, results: dict[str, dict[str, Any]], unit: str) -> None:
     for mode, data in results.items():
         c, w = data["counts"]["cold"], data["counts"]["warm"]
         print(
-            f"{mode:<18} {_p(data['cold'], 50):>9.2f} {_p(data['cold'], 95):>9.2f}"
-            f" {_p(data['warm'], 50):>9.2f} {_p(data['warm'], 95):>9.2f}"
+            f"{mode:<18} {p(data['cold'], 50):>9.2f} {p(data['cold'], 95):>9.2f}"
+            f" {p(data['warm'], 50):>9.2f} {p(data['warm'], 95):>9.2f}"
             f"   {c['queries']}/{c['redis']}, {w['queries']}/{w['redis']}"
         )
 

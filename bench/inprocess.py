@@ -9,6 +9,7 @@ Redis round trips around a block.
 from __future__ import annotations
 
 import os
+import statistics
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -79,3 +80,10 @@ def cleanup_redis(prefix: str) -> None:
     found = list(client.scan_iter(match=f"{prefix}*", count=1000))
     if found:
         client.unlink(*found)
+
+
+def p(samples: list[float], pct: int) -> float:
+    """The ``pct``-th percentile of ``samples`` (inclusive method; a lone sample is itself)."""
+    if len(samples) < 2:
+        return samples[0] if samples else 0.0
+    return statistics.quantiles(samples, n=100, method="inclusive")[pct - 1]

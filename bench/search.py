@@ -19,14 +19,13 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from bench.inprocess import cleanup_redis, counting, setup_database
+from bench.inprocess import cleanup_redis, counting, p, setup_database
 
 SEED = 20240611
 COUNTED_SEARCHES = 21
@@ -192,12 +191,6 @@ def _measure(plan: list[tuple[str, int, Any]]) -> dict[str, Any]:
     return {"cold": cold, "warm": warm, "by_label": by_label, "counts": per_search}
 
 
-def _p(samples: list[float], percentile: int) -> float:
-    if len(samples) < 2:
-        return samples[0] if samples else 0.0
-    return statistics.quantiles(samples, n=100, method="inclusive")[percentile - 1]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=10, help="users (default 10)")
@@ -242,8 +235,8 @@ def main() -> None:
         print(f"{'':<10} {'p50':>9} {'p95':>10} {'p50':>12} {'p95':>13}")
         for phase in ("cold", "warm"):
             print(
-                f"{phase:<10} {_p(on[phase], 50):>9.2f} {_p(on[phase], 95):>10.2f}"
-                f" {_p(off[phase], 50):>12.2f} {_p(off[phase], 95):>13.2f}"
+                f"{phase:<10} {p(on[phase], 50):>9.2f} {p(on[phase], 95):>10.2f}"
+                f" {p(off[phase], 50):>12.2f} {p(off[phase], 95):>13.2f}"
             )
         print(f"\nPer search (average of {COUNTED_SEARCHES}): database queries / Redis round trips")
         for label, data in (("Redis on", on), ("Redis off", off)):
@@ -256,7 +249,7 @@ def main() -> None:
         print(f"{'query':<22} {'p50':>8} {'p95':>8}")
         for label in QUERY_KINDS:
             samples = on["by_label"][label]
-            print(f"{label:<22} {_p(samples, 50):>8.2f} {_p(samples, 95):>8.2f}")
+            print(f"{label:<22} {p(samples, 50):>8.2f} {p(samples, 95):>8.2f}")
     finally:
         try:
             cleanup_redis(prefix)

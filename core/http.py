@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -18,3 +19,11 @@ def year_param(request: HttpRequest, default: int, low: int = 1970, high: int = 
     """``?year=`` as a year within [low, high], else ``default`` (bad input never fails a page)."""
     text = request.GET.get("year", "")
     return int(text) if text.isdigit() and low <= int(text) <= high else default
+
+
+def confirm(
+    request: HttpRequest, *, title: str, item: str, consequence: str, action: str, cancel: str
+) -> HttpResponse:
+    """The confirmation page a destructive action shows on GET (``templates/_confirm.html``)."""
+    context = {"title": title, "item": item, "consequence": consequence, "action": action, "cancel": cancel}
+    return render(request, "_confirm.html", context)

@@ -36,29 +36,25 @@ def _announce(habit: Habit, action: str, day: dt.date | None = None) -> None:
     )
 
 
-def create_habit(owner: Any, **fields: Any) -> Habit:
-    habit = Habit(owner_id=owner.pk)
+def _save(habit: Habit, fields: dict[str, Any], action: str) -> Habit:
+    unknown = set(fields) - set(HABIT_FIELDS)
+    if unknown:
+        raise TypeError(f"cannot set {sorted(unknown)} on a habit")
     for name, value in fields.items():
-        if name not in HABIT_FIELDS:
-            raise TypeError(f"cannot set {name} on a habit")
         setattr(habit, name, value)
     habit.name = habit.name.strip()
     with transaction.atomic():
         habit.save()
-        _announce(habit, CREATED)
+        _announce(habit, action)
     return habit
+
+
+def create_habit(owner: Any, **fields: Any) -> Habit:
+    return _save(Habit(owner_id=owner.pk), fields, CREATED)
 
 
 def update_habit(habit: Habit, **fields: Any) -> Habit:
-    for name, value in fields.items():
-        if name not in HABIT_FIELDS:
-            raise TypeError(f"cannot set {name} on a habit")
-        setattr(habit, name, value)
-    habit.name = habit.name.strip()
-    with transaction.atomic():
-        habit.save()
-        _announce(habit, UPDATED)
-    return habit
+    return _save(habit, fields, UPDATED)
 
 
 def delete_habit(habit: Habit) -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import svg, timezones
-from core.http import safe_next, year_param
+from core.http import confirm, safe_next, year_param
 from habits import selectors, services
 from habits.forms import HabitForm
 from habits.models import Habit
@@ -80,7 +80,14 @@ def habit_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.delete_habit(habit)
         messages.success(request, f"Habit “{habit.name}” deleted.")
         return redirect("habits:list")
-    return render(request, "habits/confirm_delete.html", {"habit": habit})
+    return confirm(
+        request,
+        title="Delete this habit?",
+        item=habit.name,
+        consequence="Its whole check-in history goes with it. To keep the history, archive it instead.",
+        action="Delete habit",
+        cancel=reverse("habits:detail", args=[habit.pk]),
+    )
 
 
 @login_required

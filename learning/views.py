@@ -11,8 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.http import confirm
 from learning import selectors, services
 from learning.forms import BrowseForm, ModuleForm, PathForm, RatingForm, ResourceForm
 from learning.models import LearningPath, Module, Rating, Resource
@@ -125,7 +127,15 @@ def path_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Path “{path.title}” deleted.")
         return redirect("learning:mine")
     learners = path.enrollments.count()
-    return render(request, "learning/confirm_delete.html", {"path": path, "learners": learners})
+    lose = f", and {learners} learner{'s' if learners != 1 else ''} lose their progress" if learners else ""
+    return confirm(
+        request,
+        title="Delete this path?",
+        item=path.title,
+        consequence=f"Its modules and cards go with it{lose}. Your bookmarks and notes stay.",
+        action="Delete path",
+        cancel=reverse("learning:path_detail", args=[path.pk]),
+    )
 
 
 @login_required
@@ -154,7 +164,14 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
         services.unenrol(request.user, path)
         messages.success(request, f"You left “{path.title}”.")
         return redirect("learning:mine")
-    return render(request, "learning/confirm_leave.html", {"path": path})
+    return confirm(
+        request,
+        title="Leave this path?",
+        item=path.title,
+        consequence="Your progress on it is deleted. You can enrol again later and start over.",
+        action="Leave path",
+        cancel=reverse("learning:path_detail", args=[path.pk]),
+    )
 
 
 @login_required
@@ -254,7 +271,14 @@ def module_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.delete_module(module)
         messages.success(request, f"Module “{module.title}” deleted.")
         return redirect("learning:path_detail", pk=module.path_id)
-    return render(request, "learning/confirm_delete_module.html", {"module": module})
+    return confirm(
+        request,
+        title="Delete this module?",
+        item=f"{module.title} in {module.path.title}",
+        consequence="Its cards go with it, and learners lose their progress on it.",
+        action="Delete module",
+        cancel=reverse("learning:module_detail", args=[module.pk]),
+    )
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import svg, timezones
-from core.http import safe_next
+from core.http import confirm, safe_next
 from timetracking import selectors, services, timer
 from timetracking.forms import EntryForm, StartForm
 from timetracking.models import TimeEntry
@@ -113,7 +113,20 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.delete_entry(entry)
         messages.success(request, "Entry deleted.")
         return redirect("timetracking:overview")
-    return render(request, "timetracking/confirm_delete.html", {"entry": entry})
+    when = timezone.localtime(entry.started_at).strftime("%a %d %b %Y, %H:%M")
+    length = (
+        f" · {selectors.format_duration(entry.duration_seconds)}"
+        if entry.duration_seconds is not None
+        else ""
+    )
+    return confirm(
+        request,
+        title="Delete this time entry?",
+        item=f"{entry.label} · {when}{length}",
+        consequence="This cannot be undone.",
+        action="Delete entry",
+        cancel=reverse("timetracking:overview"),
+    )
 
 
 class _Echo:

@@ -84,7 +84,9 @@ def expected(user: Any, days: int) -> dict[str, Any]:
     ]
     tag_uses: Counter[str] = Counter()
     for tag in Tag.objects.filter(owner=user):
-        tag_uses[tag.name] += tag.bookmarks.count() + tag.tasks.count() + tag.notes.count() + tag.files.count()
+        tag_uses[tag.name] += (
+            tag.bookmarks.count() + tag.tasks.count() + tag.notes.count() + tag.files.count()
+        )
     all_days = [first + dt.timedelta(days=n) for n in range(days)]
     return {
         "days": all_days,

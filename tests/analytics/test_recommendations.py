@@ -84,10 +84,14 @@ def test_cached_for_an_hour_invalidated_by_interactions_and_not_interested_is_re
     client = signed_in(user)
     page = client.get("/analytics/recommendations/").content.decode()
     assert "Go basics" in page
-    response = client.post("/analytics/recommendations/not-interested/", {"kind": "path", "id": str(wanted.pk)})
+    response = client.post(
+        "/analytics/recommendations/not-interested/", {"kind": "path", "id": str(wanted.pk)}
+    )
     assert response.status_code == 302
     assert "Go basics" not in client.get("/analytics/recommendations/").content.decode()
-    client.post("/analytics/recommendations/not-interested/", {"kind": "path", "id": str(wanted.pk)})  # twice: fine
+    client.post(
+        "/analytics/recommendations/not-interested/", {"kind": "path", "id": str(wanted.pk)}
+    )  # twice: fine
     for bad in ({"kind": "wat", "id": "1"}, {"kind": "path", "id": "x"}, {"kind": "path", "id": "9" * 40}):
         assert client.post("/analytics/recommendations/not-interested/", bad).status_code == 404
 

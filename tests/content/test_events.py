@@ -1,7 +1,7 @@
 """Every write goes through content.services: after the commit it sends one ``content_changed``
 event for the operation, and the search and analytics receivers bump the owner's search,
-dashboard and recommendations families exactly once (checked on the real Redis counters), also for bulk operations; a
-rolled-back write does neither.
+dashboard and recommendations families exactly once (checked on the real Redis counters), also for
+bulk operations; a rolled-back write does neither.
 """
 
 from __future__ import annotations
@@ -55,7 +55,9 @@ def once(
             assert bumps.count(family, user.pk) == 1
         assert len(bumps.calls) == len(CONTENT_FAMILIES)
         after = generations(user.pk)
-        assert {family: after[family] - before[family] for family in after} == dict.fromkeys(CONTENT_FAMILIES, 1)
+        assert {family: after[family] - before[family] for family in after} == dict.fromkeys(
+            CONTENT_FAMILIES, 1
+        )
         return result
 
     return run

@@ -37,7 +37,9 @@ def test_check_ins_count_in_the_database_and_in_todays_hash() -> None:
     day, tz = today_of(user)
     assert dict(HabitCheckin.objects.values_list("habit__name", "count")) == {"Water": 3, "Read": 0}
     raw = get_client("state").hgetall(keys.habit_day_counts(user.pk, day.isoformat()))
-    assert raw[b"_"] == b"1" and raw[f"c:{water.pk}".encode()] == b"3" and raw[f"c:{read.pk}".encode()] == b"0"
+    assert (
+        raw[b"_"] == b"1" and raw[f"c:{water.pk}".encode()] == b"3" and raw[f"c:{read.pk}".encode()] == b"0"
+    )
     assert daycounts.counts(user.pk, day, tz) == {water.pk: 3, read.pk: 0}
     shown = {h.name: (h.count, h.done) for h in selectors.today(user.pk, day, tz)}
     assert shown == {"Water": (3, True), "Read": (0, False)}
@@ -79,10 +81,16 @@ def test_an_older_revision_never_overwrites_a_newer_count() -> None:
 def test_pages_check_in_and_show_the_heat_map() -> None:
     user = make_user()
     client = signed_in(user)
-    response = client.post("/habits/new/", {"name": "  Meditate ", "target_per_day": "2", "days": ["0", "2", "4"]})
+    response = client.post(
+        "/habits/new/", {"name": "  Meditate ", "target_per_day": "2", "days": ["0", "2", "4"]}
+    )
     assert response.status_code == 302
     habit = Habit.objects.get()
-    assert habit.name == "Meditate" and habit.days_of_week == 0b10101 and habit.weekday_names == ["Mon", "Wed", "Fri"]
+    assert (
+        habit.name == "Meditate"
+        and habit.days_of_week == 0b10101
+        and habit.weekday_names == ["Mon", "Wed", "Fri"]
+    )
     response = client.post(f"/habits/{habit.pk}/check-in/", {"next": "/analytics/"})
     assert response.status_code == 302 and response["Location"] == "/analytics/"
     page = client.get("/habits/").content.decode()
@@ -95,8 +103,13 @@ def test_pages_check_in_and_show_the_heat_map() -> None:
 
 def test_bad_input_gives_form_errors_not_failures() -> None:
     client = signed_in(make_user())
-    for data in ({"name": "", "target_per_day": "1", "days": ["0"]}, {"name": "X", "target_per_day": "0", "days": ["0"]},
-                 {"name": "X", "target_per_day": "1"}, {"name": "X", "target_per_day": "1", "days": ["9"]}):  # fmt: skip
+    bad = (
+        {"name": "", "target_per_day": "1", "days": ["0"]},
+        {"name": "X", "target_per_day": "0", "days": ["0"]},
+        {"name": "X", "target_per_day": "1"},
+        {"name": "X", "target_per_day": "1", "days": ["9"]},
+    )
+    for data in bad:
         assert client.post("/habits/new/", data).status_code == 400
     assert not Habit.objects.exists()
     assert client.post("/habits/new/", {"name": "X", "target_per_day": "1", "days": ["6"]}).status_code == 302

@@ -21,7 +21,9 @@ from tools.redis_process import RedisProcess
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def published_path(creator: Any, title: str = "Redis basics", modules: int = 2, **fields: Any) -> LearningPath:
+def published_path(
+    creator: Any, title: str = "Redis basics", modules: int = 2, **fields: Any
+) -> LearningPath:
     path = services.create_path(creator, title=title, is_published=True, **fields)
     for n in range(modules):
         services.add_module(path, title=f"Module {n + 1}")
@@ -35,20 +37,30 @@ def test_a_creator_builds_orders_and_publishes_a_path_through_the_pages() -> Non
     client = signed_in(creator)
     response = client.post(
         "/learning/paths/new/",
-        {"title": " Redis in a week ", "description": "From zero", "category": "devops", "difficulty": "beginner",
-         "estimated_minutes": "120", "tags": "Redis, caching, redis"},
-    )  # fmt: skip
+        {
+            "title": " Redis in a week ",
+            "description": "From zero",
+            "category": "devops",
+            "difficulty": "beginner",
+            "estimated_minutes": "120",
+            "tags": "Redis, caching, redis",
+        },
+    )
     assert response.status_code == 302
     path = LearningPath.objects.get()
     assert (path.title, path.tags, path.is_published) == ("Redis in a week", "redis, caching", False)
     for title in ("Basics", "Data types", "Persistence"):
         client.post(f"/learning/paths/{path.pk}/modules/new/", {"title": title})
-    basics, types, persistence = path.modules.all()
+    basics, _, persistence = path.modules.all()
     client.post(f"/learning/modules/{persistence.pk}/move/", {"direction": "up"})
     client.post(f"/learning/modules/{basics.pk}/move/", {"direction": "up"})  # already first: stays
     assert [m.title for m in path.modules.all()] == ["Basics", "Persistence", "Data types"]
-    client.post(f"/learning/modules/{basics.pk}/resources/new/", {"kind": "link", "url": "https://try.redis.io/"})
-    client.post(f"/learning/modules/{basics.pk}/resources/new/", {"kind": "bookmark", "bookmark": str(bookmark.pk)})
+    client.post(
+        f"/learning/modules/{basics.pk}/resources/new/", {"kind": "link", "url": "https://try.redis.io/"}
+    )
+    client.post(
+        f"/learning/modules/{basics.pk}/resources/new/", {"kind": "bookmark", "bookmark": str(bookmark.pk)}
+    )
     client.post(f"/learning/modules/{basics.pk}/resources/new/", {"kind": "note", "note": str(note.pk)})
     assert [r.kind for r in basics.resources.all()] == ["link", "bookmark", "note"]
     page = client.get(f"/learning/modules/{basics.pk}/").content.decode()
@@ -69,7 +81,9 @@ def test_cards_only_from_the_creators_own_bookmarks_and_notes() -> None:
         f"/learning/modules/{module.pk}/resources/new/", {"kind": "bookmark", "bookmark": str(theirs.pk)}
     )
     assert response.status_code == 400 and not Resource.objects.exists()
-    bad_url = signed_in(creator).post(f"/learning/modules/{module.pk}/resources/new/", {"kind": "link", "url": "nope ::"})
+    bad_url = signed_in(creator).post(
+        f"/learning/modules/{module.pk}/resources/new/", {"kind": "link", "url": "nope ::"}
+    )
     assert bad_url.status_code == 400
     with pytest.raises(services.NotAllowed):
         services.add_resource(module, kind="bookmark", bookmark=theirs)
@@ -81,9 +95,15 @@ def test_drafts_and_authoring_pages_are_404_for_others() -> None:
     module = services.add_module(draft, title="Hidden")
     public = published_path(creator)
     client = signed_in(other)
-    for url in (f"/learning/paths/{draft.pk}/", f"/learning/modules/{module.pk}/", f"/learning/paths/{public.pk}/edit/",
-                f"/learning/paths/{public.pk}/delete/", f"/learning/paths/{public.pk}/modules/new/",
-                f"/learning/modules/{public.modules.first().pk}/edit/"):  # fmt: skip
+    hidden = (
+        f"/learning/paths/{draft.pk}/",
+        f"/learning/modules/{module.pk}/",
+        f"/learning/paths/{public.pk}/edit/",
+        f"/learning/paths/{public.pk}/delete/",
+        f"/learning/paths/{public.pk}/modules/new/",
+        f"/learning/modules/{public.modules.first().pk}/edit/",
+    )
+    for url in hidden:
         assert client.get(url).status_code == 404, url
     assert client.post(f"/learning/paths/{draft.pk}/enrol/").status_code == 404
     assert client.post(f"/learning/paths/{public.pk}/feature/", {"featured": "1"}).status_code == 404
@@ -212,7 +232,9 @@ def test_deleting_a_module_or_path_takes_learners_progress_with_it() -> None:
     first = path.modules.first()
     services.set_module_done(learner, first, True)
     client = signed_in(creator)
-    assert "learners lose their progress" in client.get(f"/learning/modules/{first.pk}/delete/").content.decode()
+    assert (
+        "learners lose their progress" in client.get(f"/learning/modules/{first.pk}/delete/").content.decode()
+    )
     client.post(f"/learning/modules/{first.pk}/delete/")
     assert not ModuleProgress.objects.exists() and Module.objects.count() == 2
     assert "1 learner lose" in client.get(f"/learning/paths/{path.pk}/delete/").content.decode()

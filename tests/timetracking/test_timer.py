@@ -58,10 +58,15 @@ def test_the_running_timer_survives_an_app_restart(tmp_path: Path) -> None:
     user = make_user()
     task = content.create_task(user, title="Write the report")
     entry = services.start(user, task=task)
-    assert read_in_a_new_process(user.pk, tmp_path) == f"{entry.pk} {entry.started_at.isoformat()} Write the report"
+    assert (
+        read_in_a_new_process(user.pk, tmp_path)
+        == f"{entry.pk} {entry.started_at.isoformat()} Write the report"
+    )
 
 
-def test_the_running_timer_is_rebuilt_from_the_database_after_a_flush(private_redis_roles: RedisProcess) -> None:
+def test_the_running_timer_is_rebuilt_from_the_database_after_a_flush(
+    private_redis_roles: RedisProcess,
+) -> None:
     user = make_user()
     started = timezone.now() - dt.timedelta(minutes=7)
     entry = services.start(user, description="Deep work", now=started)
@@ -70,7 +75,9 @@ def test_the_running_timer_is_rebuilt_from_the_database_after_a_flush(private_re
     assert running is not None and (running.entry_id, running.started_at, running.label) == (
         entry.pk, started, "Deep work"
     )  # fmt: skip
-    assert redis.Redis(port=private_redis_roles.port).hget(f"{settings.REDIS_KEY_PREFIX}:{{u:{user.pk}}}:timer", "entry")
+    assert redis.Redis(port=private_redis_roles.port).hget(
+        f"{settings.REDIS_KEY_PREFIX}:{{u:{user.pk}}}:timer", "entry"
+    )
     stopped = services.stop(user)
     assert stopped is not None and stopped.duration_seconds is not None and stopped.duration_seconds >= 7 * 60
     redis.Redis(port=private_redis_roles.port).flushall()
@@ -100,7 +107,12 @@ def test_pages_start_stop_edit_and_delete() -> None:
     assert entry.ended_at is not None
     response = client.post(
         f"/time/entries/{entry.pk}/edit/",
-        {"started_at": "2025-05-05T09:00:00", "ended_at": "2025-05-05T10:30:00", "task": str(task.pk), "description": "Flights"},
+        {
+            "started_at": "2025-05-05T09:00:00",
+            "ended_at": "2025-05-05T10:30:00",
+            "task": str(task.pk),
+            "description": "Flights",
+        },
     )
     assert response.status_code == 302
     entry.refresh_from_db()
@@ -108,7 +120,12 @@ def test_pages_start_stop_edit_and_delete() -> None:
     assert entry.started_at == dt.datetime(2025, 5, 5, 7, 0, tzinfo=dt.UTC)  # 09:00 in Madrid (CEST)
     bad = client.post(
         f"/time/entries/{entry.pk}/edit/",
-        {"started_at": "2025-05-05T09:00:00", "ended_at": "2025-05-05T08:00:00", "task": "", "description": ""},
+        {
+            "started_at": "2025-05-05T09:00:00",
+            "ended_at": "2025-05-05T08:00:00",
+            "task": "",
+            "description": "",
+        },
     )
     assert bad.status_code == 400 and "after the start" in bad.content.decode()
     assert client.post(f"/time/entries/{entry.pk}/edit/", {"started_at": "garbage"}).status_code == 400
@@ -171,7 +188,9 @@ def test_editing_a_running_entry_keeps_it_running(tmp_path: Path) -> None:
     running = timer.running(user.pk)
     assert running is not None and running.started_at == earlier and running.label == "Ongoing, longer"
     with pytest.raises(services.EntryInvalid):
-        services.update_entry(entry, started_at=timezone.now() + dt.timedelta(hours=1), ended_at=None, task=None, description="")
+        services.update_entry(
+            entry, started_at=timezone.now() + dt.timedelta(hours=1), ended_at=None, task=None, description=""
+        )
     assert read_in_a_new_process(user.pk, tmp_path).endswith("Ongoing, longer")
 
 
