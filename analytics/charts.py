@@ -20,10 +20,6 @@ STATUS_LABELS = {
 }
 
 
-def minutes(seconds: float) -> str:
-    return f"{seconds / 60:.0f} min" if seconds < 3600 else f"{seconds / 3600:.1f} h"
-
-
 def build(data: dict[str, Any]) -> dict[str, svg.Chart]:
     activity = data["activity"]
     days = activity["days"]
@@ -35,9 +31,9 @@ def build(data: dict[str, Any]) -> dict[str, svg.Chart]:
         ),
         "time": svg.stacked_bars(
             days,
-            [("tracked", activity["series"]["seconds_tracked"])],
+            [("tracked", svg.as_minutes(activity["series"]["seconds_tracked"]))],
             title="Time tracked per day",
-            fmt=minutes,
+            fmt=svg.minutes,
         ),
         "status": svg.horizontal_bars(
             [(STATUS_LABELS.get(status, status), n) for status, n in data["tasks"]["by_status"].items()],
@@ -45,6 +41,8 @@ def build(data: dict[str, Any]) -> dict[str, svg.Chart]:
         ),
         "tags": svg.horizontal_bars([(name, n) for name, n in data["popular_tags"]], title="Most used tags"),
         "time_per_task": svg.horizontal_bars(
-            [(name, seconds) for name, seconds in data["time_per_task"]], title="Time per task", fmt=minutes
+            [(name, seconds / 60) for name, seconds in data["time_per_task"]],
+            title="Time per task",
+            fmt=svg.minutes,
         ),
     }

@@ -44,6 +44,16 @@ def _open(width: int, height: int, title: str, desc: str, css: str) -> tuple[str
     return head, "</svg>"
 
 
+def minutes(value: float) -> str:
+    """Minutes as an axis label or a bar value: ``45 min``, ``2.5 h``."""
+    return f"{value:.3g} min" if value < 60 else f"{value / 60:.1f} h"
+
+
+def as_minutes(seconds: Sequence[float]) -> list[float]:
+    """Durations in seconds as minutes (time charts are drawn in minutes: round axis ticks)."""
+    return [s / 60 for s in seconds]
+
+
 def _nice_max(value: float) -> float:
     """A round axis maximum at or above ``value`` (1, 2, 5 x 10^n)."""
     if value <= 0:

@@ -64,22 +64,32 @@ def stop(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(safe_next(request, reverse("timetracking:overview")))
 
 
+def _in_minutes(totals: list[tuple[str, int]]) -> list[tuple[str, float]]:
+    return [(name, seconds / 60) for name, seconds in totals]
+
+
 @login_required
 def week(request: HttpRequest) -> HttpResponse:
     tz = timezones.zone(request.user.timezone)
     monday = selectors.parse_week(request.GET.get("week", ""), timezones.local_date(tz))
     totals = selectors.week_totals(request.user.pk, monday, tz)
-    fmt = selectors.format_duration
     days = [day for day, _ in totals.per_day]
     context = {
         "totals": totals,
         "previous": (monday - dt.timedelta(days=7)).isocalendar(),
         "next": (monday + dt.timedelta(days=7)).isocalendar(),
         "day_chart": svg.stacked_bars(
-            days, [("tracked", [s for _, s in totals.per_day])], title="Time per day", fmt=fmt
+            days,
+            [("tracked", svg.as_minutes([s for _, s in totals.per_day]))],
+            title="Time per day",
+            fmt=svg.minutes,
         ),
-        "task_chart": svg.horizontal_bars(totals.per_task[:10], title="Time per task", fmt=fmt),
-        "tag_chart": svg.horizontal_bars(totals.per_tag[:10], title="Time per tag", fmt=fmt),
+        "task_chart": svg.horizontal_bars(
+            _in_minutes(totals.per_task[:10]), title="Time per task", fmt=svg.minutes
+        ),
+        "tag_chart": svg.horizontal_bars(
+            _in_minutes(totals.per_tag[:10]), title="Time per tag", fmt=svg.minutes
+        ),
     }
     return render(request, "timetracking/week.html", context)
 
