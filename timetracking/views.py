@@ -49,7 +49,8 @@ def start(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         services.start(request.user, task=form.chosen_task(), description=form.cleaned_data["description"])
     else:
-        messages.error(request, "That task cannot be timed; pick one from the list.")
+        problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        messages.error(request, f"The timer did not start: {problems}")
     return HttpResponseRedirect(safe_next(request, reverse("timetracking:overview")))
 
 

@@ -206,3 +206,12 @@ def test_no_time_page_shows_another_users_timer(client_of: Any, stranger: Any) -
     services.start(stranger, description="Stranger's secret")
     assert "Stranger&#x27;s secret" not in client_of.get("/time/").content.decode()
     assert "Stranger" not in client_of.get("/analytics/").content.decode()
+
+
+def test_a_bad_start_says_why_and_starts_nothing() -> None:
+    client = signed_in(make_user())
+    response = client.post("/time/start/", {"description": "x" * 500}, follow=True)
+    assert "The timer did not start" in response.content.decode()
+    response = client.post("/time/start/", {"task": "99999999"}, follow=True)
+    assert "Select a valid choice" in response.content.decode()
+    assert not TimeEntry.objects.exists()
