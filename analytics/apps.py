@@ -1,4 +1,4 @@
-"""App config for analytics: registers the dashboard family and follows content's changes."""
+"""App config for analytics: registers its cache families and follows every app's write events."""
 
 from django.apps import AppConfig
 
@@ -7,10 +7,17 @@ class AnalyticsConfig(AppConfig):
     name = "analytics"
 
     def ready(self) -> None:
-        from analytics.caches import DASHBOARD
-        from analytics.receivers import on_content_changed
+        from analytics import receivers
+        from analytics.caches import DASHBOARD, RECOMMENDATIONS
         from content.events import content_changed
         from core.redis.families import register
+        from habits.events import habits_changed
+        from learning.events import learning_changed
+        from timetracking.events import time_changed
 
         register(DASHBOARD)
-        content_changed.connect(on_content_changed, dispatch_uid="analytics.dashboard")
+        register(RECOMMENDATIONS)
+        content_changed.connect(receivers.on_content_changed, dispatch_uid="analytics.content")
+        learning_changed.connect(receivers.on_learning_changed, dispatch_uid="analytics.learning")
+        habits_changed.connect(receivers.on_habits_changed, dispatch_uid="analytics.habits")
+        time_changed.connect(receivers.on_time_changed, dispatch_uid="analytics.time")

@@ -19,15 +19,13 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
-import tempfile
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
+
+from bench.inprocess import cleanup_redis, counting, p, setup_database
 
 SEED = 20240611
 COUNTED_SEARCHES = 21
@@ -69,37 +67,6 @@ def _accumulate(values: Iterator[float] | Any) -> Iterator[float]:
     for value in values:
         total += value
         yield total
-
-
-def _setup_database(args: argparse.Namespace) -> tuple[str, Callable[[], None]]:
-    """Point DATABASE_URL at a fresh bench database; returns (description, drop function)."""
-    if not args.postgres:
-        directory = Path(tempfile.mkdtemp(prefix="trackeep-bench-search-"))
-        path = directory / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-
-        def drop_sqlite() -> None:
-            for file in directory.iterdir():
-                file.unlink()
-            directory.rmdir()
-
-        return f"SQLite file {path}", drop_sqlite
-    import psycopg
-
-    name = f"trackeep_bench_search_{uuid.uuid4().hex[:8]}"
-    admin = args.postgres
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = admin.rsplit("/", 1)[0] + "/" + name
-
-    def drop_postgres() -> None:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return f"PostgreSQL database {name} (created for this run)", drop_postgres
 
 
 def _load(users: int, items: int, rng: random.Random) -> list[dict[str, Any]]:
@@ -186,30 +153,6 @@ def _workload(facts: list[dict[str, Any]], searches: int, rng: random.Random) ->
     return plan
 
 
-@contextmanager
-def _counting() -> Iterator[dict[str, int]]:
-    """Count database queries and Redis round trips (packets sent) inside the block."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from core.redis.breaker import BreakerConnection
-
-    counts = {"queries": 0, "redis": 0}
-    original = BreakerConnection.send_packed_command
-
-    def counting(self: BreakerConnection, command: Any, check_health: bool = True) -> None:
-        counts["redis"] += 1
-        original(self, command, check_health)
-
-    BreakerConnection.send_packed_command = counting  # type: ignore[method-assign]
-    try:
-        with CaptureQueriesContext(connection) as queries:
-            yield counts
-        counts["queries"] = len(queries)
-    finally:
-        BreakerConnection.send_packed_command = original  # type: ignore[method-assign]
-
-
 def _measure(plan: list[tuple[str, int, Any]]) -> dict[str, Any]:
     """Cold then warm latency (ms) of every planned search, then queries and round trips per search
     (counted in a separate pass: recording queries slows them down)."""
@@ -238,7 +181,7 @@ def _measure(plan: list[tuple[str, int, Any]]) -> dict[str, Any]:
     for _label, user_id, params in sample:
         SEARCH.invalidate(user_id)
         for phase in ("cold", "warm"):
-            with _counting() as counts:
+            with counting() as counts:
                 selectors.search(user_id, params)
             for name in ("queries", "redis"):
                 counted[phase][name] += counts[name]
@@ -246,21 +189,6 @@ def _measure(plan: list[tuple[str, int, Any]]) -> dict[str, Any]:
         phase: {name: value / len(sample) for name, value in c.items()} for phase, c in counted.items()
     }
     return {"cold": cold, "warm": warm, "by_label": by_label, "counts": per_search}
-
-
-def _p(samples: list[float], percentile: int) -> float:
-    if len(samples) < 2:
-        return samples[0] if samples else 0.0
-    return statistics.quantiles(samples, n=100, method="inclusive")[percentile - 1]
-
-
-def _cleanup_redis(prefix: str) -> None:
-    from core.redis.client import get_client
-
-    client = get_client("state")
-    found = list(client.scan_iter(match=f"{prefix}*", count=1000))
-    if found:
-        client.unlink(*found)
 
 
 def main() -> None:
@@ -273,7 +201,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     rng = random.Random(SEED)
-    where, drop = _setup_database(args)
+    where, drop = setup_database(args.postgres, "search")
     prefix = f"tkbench{uuid.uuid4().hex[:8]}"
     os.environ["REDIS_KEY_PREFIX"] = prefix
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trackeep.settings")
@@ -307,8 +235,8 @@ def main() -> None:
         print(f"{'':<10} {'p50':>9} {'p95':>10} {'p50':>12} {'p95':>13}")
         for phase in ("cold", "warm"):
             print(
-                f"{phase:<10} {_p(on[phase], 50):>9.2f} {_p(on[phase], 95):>10.2f}"
-                f" {_p(off[phase], 50):>12.2f} {_p(off[phase], 95):>13.2f}"
+                f"{phase:<10} {p(on[phase], 50):>9.2f} {p(on[phase], 95):>10.2f}"
+                f" {p(off[phase], 50):>12.2f} {p(off[phase], 95):>13.2f}"
             )
         print(f"\nPer search (average of {COUNTED_SEARCHES}): database queries / Redis round trips")
         for label, data in (("Redis on", on), ("Redis off", off)):
@@ -321,10 +249,10 @@ def main() -> None:
         print(f"{'query':<22} {'p50':>8} {'p95':>8}")
         for label in QUERY_KINDS:
             samples = on["by_label"][label]
-            print(f"{label:<22} {_p(samples, 50):>8.2f} {_p(samples, 95):>8.2f}")
+            print(f"{label:<22} {p(samples, 50):>8.2f} {p(samples, 95):>8.2f}")
     finally:
         try:
-            _cleanup_redis(prefix)
+            cleanup_redis(prefix)
         finally:
             drop()
 

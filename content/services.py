@@ -38,6 +38,7 @@ from content.selectors import MODELS, TAG_RELATIONS, would_cycle
 from content.sniff import SNIFF_BYTES, TypeMismatch, check_claim, sniff
 from content.uploads import UploadRejected, check_upload, clean_file_name, upload_path
 from content.urlkeys import url_hash
+from core.events import announce
 
 logger = logging.getLogger(__name__)
 
@@ -48,16 +49,8 @@ BATCH_SIZE = 500
 def _changed(owner_id: int, *changes: Change) -> None:
     """After commit: one ``content_changed`` event for the whole operation (nothing if rolled back)."""
     changes = tuple(change for change in changes if change.ids)
-    if not changes:
-        return
-
-    def publish() -> None:
-        results = content_changed.send_robust(sender=Change, user_id=owner_id, changes=changes)
-        for receiver, result in results:
-            if isinstance(result, Exception):
-                logger.error("content_changed receiver %r failed", receiver, exc_info=result)
-
-    transaction.on_commit(publish)
+    if changes:
+        announce("content_changed", content_changed, Change, user_id=owner_id, changes=changes)
 
 
 def _set_fields(item: Model, fields: dict[str, Any], allowed: Iterable[str]) -> None:

@@ -1,1 +1,1 @@
-"""Trackeep learning app."""
+"""Trackeep learning app: learning paths of ordered modules, enrolment, progress, ratings."""

@@ -28,6 +28,8 @@ urlpatterns = [
     path("messages/", include("messaging.urls")),
     path("analytics/", include("analytics.urls")),
     path("learning/", include("learning.urls")),
+    path("habits/", include("habits.urls")),
+    path("time/", include("timetracking.urls")),
     path("marketplace/", include("marketplace.urls")),
     path("community/", include("community.urls")),
     path("", include("api.urls")),  # /api/v1/, /accounts/tokens/, /share/, /manifest.webmanifest

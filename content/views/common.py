@@ -10,9 +10,9 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from content.models import Bookmark, Note, Project, StoredFile, Tag, Task
+from core.http import safe_next
 
 PAGE_SIZE = 25
 
@@ -63,14 +63,6 @@ def query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    """The ``next`` parameter if it points to this site, else ``default``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
 
 
 def row_or_redirect(

@@ -114,6 +114,32 @@ def unread_counts(user_id: int) -> str:
     return f"{_prefix()}:u:{user_id}:unread"
 
 
+def habit_day_counts(user_id: int, day_iso: str) -> str:
+    """One user's habit check-in counts for one local day: ``tk:{u:uid}:habits:<YYYY-MM-DD>``, a hash.
+
+    Fields: ``c:<habit id>`` the day's count, ``r:<habit id>`` the database row's revision it came
+    from (a write never replaces a newer revision), ``_`` marks a hash built from the database.
+    """
+    return f"{_prefix()}:{{u:{user_id}}}:habits:{day_iso}"
+
+
+def running_timer(user_id: int) -> str:
+    """One user's running timer: ``tk:{u:uid}:timer``, a hash (``_`` marks it built from the
+    database; ``entry``, ``started``, ``task``, ``label`` describe the running entry, absent when idle)."""
+    return f"{_prefix()}:{{u:{user_id}}}:timer"
+
+
+_STREAK_KIND = re.compile(r"[a-z][a-z0-9_]{0,31}")
+
+
+def streak(user_id: int, kind: str) -> str:
+    """One user's streak of ``kind`` (``learning``, ``habits``): ``tk:{u:uid}:streak:<kind>``, a hash
+    with ``current``, ``max`` and ``last_date`` (the user's local date, ``YYYY-MM-DD``)."""
+    if not _STREAK_KIND.fullmatch(kind):
+        raise ValueError(f"invalid streak kind {kind!r}")
+    return f"{_prefix()}:{{u:{user_id}}}:streak:{kind}"
+
+
 # --- Channels groups (dots only: Channels rejects colons) --------------------------------------
 
 

@@ -49,6 +49,10 @@ def bumps(monkeypatch: pytest.MonkeyPatch) -> Iterator[BumpRecorder]:
     yield recorder
 
 
+# Per-user families every content operation bumps once: search results, dashboards, recommendations.
+CONTENT_FAMILIES = ("search", "dashboard", "recommendations")
+
+
 def generations(user_id: int) -> dict[str, int]:
-    """The owner's current search and dashboard generations, read from Redis."""
-    return {name: families.get(name).generation(user_id) for name in ("search", "dashboard")}
+    """The owner's current generations of the families content writes bump, read from Redis."""
+    return {name: families.get(name).generation(user_id) for name in CONTENT_FAMILIES}

@@ -1,7 +1,7 @@
 """Every write goes through content.services: after the commit it sends one ``content_changed``
-event for the operation, and the search and analytics receivers bump the owner's search and
-dashboard families exactly once (checked on the real Redis counters), also for bulk operations; a
-rolled-back write does neither.
+event for the operation, and the search and analytics receivers bump the owner's search,
+dashboard and recommendations families exactly once (checked on the real Redis counters), also for
+bulk operations; a rolled-back write does neither.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from content.events import content_changed
 from content.importers import netscape
 from content.importers.result import ImportResult
 from content.models import Bookmark, Tag
-from tests.content.conftest import BumpRecorder, generations
+from tests.content.conftest import CONTENT_FAMILIES, BumpRecorder, generations
 
 pytestmark = pytest.mark.django_db
 
@@ -51,11 +51,13 @@ def once(
         events.clear()
         with django_capture_on_commit_callbacks(execute=True):
             result = operation()
-        assert bumps.count("search", user.pk) == 1
-        assert bumps.count("dashboard", user.pk) == 1
-        assert len(bumps.calls) == 2
+        for family in CONTENT_FAMILIES:
+            assert bumps.count(family, user.pk) == 1
+        assert len(bumps.calls) == len(CONTENT_FAMILIES)
         after = generations(user.pk)
-        assert {family: after[family] - before[family] for family in after} == {"search": 1, "dashboard": 1}
+        assert {family: after[family] - before[family] for family in after} == dict.fromkeys(
+            CONTENT_FAMILIES, 1
+        )
         return result
 
     return run

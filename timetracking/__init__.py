@@ -1,0 +1,1 @@
+"""Trackeep time tracking: a start/stop timer (Redis state, rebuilt from the database), entries, totals."""
