@@ -92,7 +92,8 @@ def read(challenge_id: int, user_id: int, size: int) -> Board:
     )
     if isinstance(own, Exception):
         raise own
-    pairs = [(int(member), float(score)) for member, score in zip(flat[0::2], flat[1::2], strict=True)]
+    # redis-py pairs up WITHSCORES replies itself (its ZREVRANGE response callback).
+    pairs = [(int(member), float(score)) for member, score in flat]
     mine = None
     if own:
         _position, score, above = own

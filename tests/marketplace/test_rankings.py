@@ -64,7 +64,9 @@ def test_trending_is_rebuilt_at_most_once_a_minute(clock: Clock, publish_note: C
     assert set(trending_ids(clock)) == {first.pk, second.pk}
 
 
-def test_repeated_views_by_one_viewer_in_one_hour_count_once(clock: Clock, publish_note: Callable[..., Item]) -> None:
+def test_repeated_views_by_one_viewer_in_one_hour_count_once(
+    clock: Clock, publish_note: Callable[..., Item]
+) -> None:
     author, reader, other = make_user(), make_user(), make_user()
     item = publish_note(author)
     counted = [services.record_view(item, reader.pk, clock=clock) for _ in range(5)]
@@ -128,7 +130,9 @@ def test_an_edited_review_rescores_and_one_review_per_user(publish_note: Callabl
     services.save_review(reader, item, stars=5, text="changed my mind")
     item.refresh_from_db()
     assert (item.rating_count, item.rating_sum) == (1, 5)
-    assert get_client("state").zscore(keys.marketplace_top_rated(), item.pk) == pytest.approx(bayesian_score(5, 1))
+    assert get_client("state").zscore(keys.marketplace_top_rated(), item.pk) == pytest.approx(
+        bayesian_score(5, 1)
+    )
     services.delete_review(reader, item)
     assert get_client("state").zscore(keys.marketplace_top_rated(), item.pk) == pytest.approx(PRIOR_MEAN)
     with pytest.raises(services.MarketplaceError):
@@ -151,7 +155,10 @@ def test_withdrawn_items_leave_the_rankings(
 
 
 def test_browsing_a_ranking_reads_one_redis_round_trip(
-    clock: Clock, publish_note: Callable[..., Item], round_trips: Callable[[], Any], django_assert_num_queries: Any
+    clock: Clock,
+    publish_note: Callable[..., Item],
+    round_trips: Callable[[], Any],
+    django_assert_num_queries: Any,
 ) -> None:
     author = make_user()
     items = [publish_note(author, title=f"item {n}") for n in range(3)]
