@@ -13,6 +13,7 @@ from django.utils import timezone
 from community import services
 from community.models import Challenge
 from tests.marketplace.conftest import Clock, committed, publish_note  # noqa: F401
+from tests.messaging.conftest import app_cluster, migrated_database  # noqa: F401  (the browser test)
 
 __all__ = ["Clock", "challenge_for"]
 
