@@ -71,10 +71,10 @@ def _accumulate(values: Iterator[float] | Any) -> Iterator[float]:
         yield total
 
 
-def _setup_database(args: argparse.Namespace) -> tuple[str, Callable[[], None]]:
+def _setup_database(args: argparse.Namespace, label: str = "search") -> tuple[str, Callable[[], None]]:
     """Point DATABASE_URL at a fresh bench database; returns (description, drop function)."""
     if not args.postgres:
-        directory = Path(tempfile.mkdtemp(prefix="trackeep-bench-search-"))
+        directory = Path(tempfile.mkdtemp(prefix=f"trackeep-bench-{label}-"))
         path = directory / "bench.sqlite3"
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
 
@@ -86,7 +86,7 @@ def _setup_database(args: argparse.Namespace) -> tuple[str, Callable[[], None]]:
         return f"SQLite file {path}", drop_sqlite
     import psycopg
 
-    name = f"trackeep_bench_search_{uuid.uuid4().hex[:8]}"
+    name = f"trackeep_bench_{label}_{uuid.uuid4().hex[:8]}"
     admin = args.postgres
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
