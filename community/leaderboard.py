@@ -60,8 +60,12 @@ def write(challenge_id: int, user_id: int, score: int) -> None:
     _state().zadd(keys.challenge_leaderboard(challenge_id), {str(user_id): score})
 
 
-def remove(challenge_id: int, user_id: int) -> None:
-    _state().zrem(keys.challenge_leaderboard(challenge_id), str(user_id))
+def remove(pairs: Iterable[tuple[int, int]]) -> None:
+    """Take (challenge id, user id) participants off their boards: one round trip."""
+    pipe = _state().pipeline(transaction=False)
+    for challenge_id, user_id in pairs:
+        pipe.zrem(keys.challenge_leaderboard(challenge_id), str(user_id))
+    pipe.execute()
 
 
 def drop(challenge_ids: Iterable[int]) -> None:

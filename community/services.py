@@ -157,11 +157,16 @@ def leave(user: Any, challenge: Challenge) -> bool:
         raise CommunityError("This challenge is over; its results are kept.")
     with transaction.atomic():
         deleted, _ = Participant.objects.filter(challenge=challenge, user_id=user.pk).delete()
-        if deleted:
-            _redis("leave", lambda: leaderboard.remove(challenge.pk, user.pk))
+        if deleted:  # the board forgets them in forget_participants (post_delete)
             _announce(challenge.pk, {"user_id": user.pk, "left": True})
             transaction.on_commit(CHALLENGES.invalidate)
     return bool(deleted)
+
+
+def forget_participants(pairs: list[tuple[int, int]]) -> None:
+    """After commit: deleted participants (left, or their account deleted) leave the boards."""
+
+    transaction.on_commit(lambda: _redis("leave", lambda: leaderboard.remove(pairs)))
 
 
 def _goal_amount(challenge: Challenge) -> int:

@@ -139,9 +139,12 @@ def update_item(item: Item, *, tags: Iterable[str], refresh: bool = False, **fie
     with transaction.atomic():
         item.save()
         _set_tags(item, clean_tags(tags))
-        if was_published and not item.is_published:
+        if was_published != item.is_published:
             Item.objects.filter(pk=item.pk).update(ranked_at=now)
-            _left([item.pk])
+            if item.is_published:  # pending while approval was required; no longer required
+                _entered(item)
+            else:
+                _left([item.pk])
     return item
 
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from community import services
 from community.models import Challenge, Follow, Participant
+from core.redis import keys
+from core.redis.client import get_client
 from marketplace.models import Item
 from tests.factories import make_user, signed_in
 
@@ -62,15 +64,20 @@ def test_create_a_challenge_from_the_form_and_refuse_bad_input() -> None:
     assert "Spring" in client.get("/community/challenges/").content.decode()
 
 
-def test_join_leave_and_the_board_partial(challenge_for: Callable[..., Challenge]) -> None:
+def test_join_leave_and_the_board_partial(challenge_for: Callable[..., Challenge], committed: Any) -> None:
     creator, other = make_user(username="creator"), make_user(username="other")
     challenge = challenge_for(creator)
     client = signed_in(other)
     assert client.post(f"/community/challenges/{challenge.pk}/join/").status_code == 302
     board = client.get(f"/community/challenges/{challenge.pk}/board/").content.decode()
     assert 'data-user="creator"' in board and 'data-user="other"' in board and "You are ranked" in board
-    assert client.post(f"/community/challenges/{challenge.pk}/leave/").status_code == 302
+    with committed():
+        assert client.post(f"/community/challenges/{challenge.pk}/leave/").status_code == 302
     assert not Participant.objects.filter(user=other).exists()
+    assert get_client("state").zscore(keys.challenge_leaderboard(challenge.pk), other.pk) is None
+    with committed():
+        creator.delete()  # an account deleted: its entries leave the board too
+    assert not get_client("state").exists(keys.challenge_leaderboard(challenge.pk))
     assert client.get("/community/challenges/999999/").status_code == 404
     assert client.get(f"/community/challenges/{challenge.pk}/join/").status_code == 405
 
