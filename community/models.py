@@ -9,6 +9,7 @@ challenge is over its board is frozen: ``final_rank`` is written and the Redis s
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.conf import settings
@@ -46,9 +47,14 @@ class Challenge(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def is_open(self, now: object) -> bool:
+    @property
+    def last_moment(self) -> dt.datetime:
+        """The end of the window's last day (``ends_at`` is the midnight after it), for display."""
+        return self.ends_at - dt.timedelta(seconds=1)
+
+    def is_open(self, now: dt.datetime) -> bool:
         """Still accepting progress (and joins)."""
-        return self.finished_at is None and self.ends_at > now  # type: ignore[operator]
+        return self.finished_at is None and self.ends_at > now
 
 
 class Participant(models.Model):
