@@ -123,3 +123,17 @@ def test_only_the_author_edits_or_withdraws(publish_note: Callable[..., Item]) -
     assert client.post(f"/marketplace/i/{item.pk}/republish/").status_code == 302
     item.refresh_from_db()
     assert item.is_published
+
+
+def test_publishing_and_copying_spend_the_upload_budget(
+    publish_note: Callable[..., Item], settings: Any
+) -> None:
+    from tests.ratelimit.conftest import default_rows
+
+    item = publish_note(make_user())
+    settings.RATE_LIMIT_POLICIES = default_rows(uploads={"limit": 1})
+    client = signed_in(make_user())
+    assert client.post(f"/marketplace/i/{item.pk}/add/")["RateLimit-Limit"] == "1"
+    assert client.post(f"/marketplace/i/{item.pk}/add/").status_code == 429
+    assert client.post("/marketplace/publish/note_template/").status_code == 429
+    assert client.get(f"/marketplace/i/{item.pk}/")["RateLimit-Limit"] == "100"  # reading: the general policy
