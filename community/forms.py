@@ -11,6 +11,8 @@ from django.utils import timezone
 from community import scoring, targets
 from community.models import DESCRIPTION_MAX, TITLE_MAX
 
+MAX_DAYS_AHEAD = 2 * 366  # how far ahead a challenge may start
+
 
 class ChallengeForm(forms.Form):
     title = forms.CharField(max_length=TITLE_MAX)
@@ -49,6 +51,8 @@ class ChallengeForm(forms.Form):
                 self.add_error("end_date", f"A challenge can last at most {scoring.MAX_DAYS} days.")
             elif end < timezone.localdate():
                 self.add_error("end_date", "The end date has already passed.")
+            elif start > timezone.localdate() + dt.timedelta(days=MAX_DAYS_AHEAD):
+                self.add_error("start_date", "Start within the next two years.")
         if key and goal:
             kind = targets.get(key)
             if goal > kind.max_goal:

@@ -104,6 +104,8 @@ def board(challenge: Challenge, user_id: int, size: int = BOARD_SIZE) -> leaderb
 
 
 def active_user_or_404(username: str) -> Any:
+    if "\x00" in username:  # PostgreSQL cannot compare text with NUL; no username has one
+        raise Http404("No such person.")
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
         raise Http404("No such person.")

@@ -119,9 +119,12 @@ def _with_cards(queryset: QuerySet[Item]) -> QuerySet[Item]:
     return queryset.select_related("author").prefetch_related("tags")
 
 
+MAX_PAGE = 100_000  # beyond any catalogue; keeps Redis ranges within 64-bit integers
+
+
 def _page_number(raw: Any) -> int:
     try:
-        return max(1, int(str(raw)))
+        return min(max(1, int(str(raw))), MAX_PAGE)
     except ValueError:
         return 1
 

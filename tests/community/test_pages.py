@@ -36,7 +36,8 @@ def test_create_a_challenge_from_the_form_and_refuse_bad_input() -> None:
         },
     )
     assert bad.status_code == 400 and "must not be before" in bad.content.decode()
-    for fields in ({"target": "bogus"}, {"goal": "0"}, {"goal": "abc"}, {"start_date": "not a date"}):
+    far = {"start_date": "9999-12-31", "end_date": "9999-12-31"}
+    for fields in ({"target": "bogus"}, {"goal": "0"}, {"goal": "abc"}, {"start_date": "not a date"}, far):
         data = {
             "title": "x",
             "target": "tasks_completed",
@@ -101,6 +102,7 @@ def test_follow_from_a_profile_and_see_their_items_in_the_feed(publish_note: Cal
     own = client.post("/community/u/bob/follow/", follow=True).content.decode()
     assert "You cannot follow yourself." in own
     assert client.get("/community/u/nobody/").status_code == 404
+    assert client.get("/community/u/a%00b/").status_code == 404
 
 
 def test_the_feed_shows_completed_challenges(challenge_for: Callable[..., Challenge], committed: Any) -> None:
