@@ -8,6 +8,8 @@ the same query. Nothing here is cached: these are indexed single-owner reads; th
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -255,6 +257,32 @@ def ancestors(item: Task | Note) -> list[Any]:
         chain.append(current)
         current = current.parent
     return list(reversed(chain))
+
+
+# --- activity in a time window (community challenges) ------------------------------------------
+
+
+def completed_task_ids(
+    owner_id: int, start: dt.datetime, end: dt.datetime, among: Iterable[int] | None = None
+) -> list[int]:
+    """The owner's tasks completed in ``[start, end)`` (only those in ``among`` when given)."""
+    queryset = Task.objects.filter(
+        owner_id=owner_id, status=Task.Status.COMPLETED, completed_at__gte=start, completed_at__lt=end
+    )
+    if among is not None:
+        queryset = queryset.filter(pk__in=list(among))
+    return list(queryset.values_list("pk", flat=True))
+
+
+def created_ids(
+    kind: str, owner_id: int, start: dt.datetime, end: dt.datetime, among: Iterable[int] | None = None
+) -> list[int]:
+    """The owner's items of ``kind`` created in ``[start, end)`` (only those in ``among`` when given).
+    Imported and copied items keep their original dates, so they count only if those fall inside."""
+    queryset = MODELS[kind].objects.filter(owner_id=owner_id, created_at__gte=start, created_at__lt=end)
+    if among is not None:
+        queryset = queryset.filter(pk__in=list(among))
+    return list(queryset.values_list("pk", flat=True))
 
 
 def share_links_for(file: StoredFile) -> list[ShareLink]:

@@ -9,3 +9,7 @@ websocket_urlpatterns: list[Any] = []
 from messaging.routing import websocket_urlpatterns as messaging_routes  # noqa: E402
 
 websocket_urlpatterns += messaging_routes
+
+from community.routing import websocket_urlpatterns as community_routes  # noqa: E402
+
+websocket_urlpatterns += community_routes

@@ -6,6 +6,7 @@ import json
 import logging
 import shutil
 import zipfile
+from collections.abc import Iterable
 from typing import IO, Any
 
 from django.core.files.storage import default_storage
@@ -120,6 +121,32 @@ def manifest(owner_id: int) -> dict[str, Any]:
         "tasks": [_task(item) for item in rows["tasks"]],
         "notes": [_note(item) for item in rows["notes"]],
         "files": [_file(item) for item in rows["files"]],
+    }
+
+
+def selection_manifest(
+    owner_id: int,
+    *,
+    bookmark_ids: Iterable[int] = (),
+    task_ids: Iterable[int] = (),
+    note_ids: Iterable[int] = (),
+) -> dict[str, Any]:
+    """Some of the owner's bookmarks, tasks and notes (others' ids are ignored) and the tags they
+    carry, as an archive document: what the marketplace snapshots when an item is published."""
+    rows = selectors.everything_of(owner_id)
+    bookmarks = list(rows["bookmarks"].filter(pk__in=list(bookmark_ids)))
+    tasks = list(rows["tasks"].filter(pk__in=list(task_ids)))
+    notes = list(rows["notes"].filter(pk__in=list(note_ids)))
+    used = {tag.pk for item in (*bookmarks, *tasks, *notes) for tag in item.tags.all()}
+    return {
+        "format": fmt.FORMAT,
+        "version": fmt.VERSION,
+        "exported_at": fmt.dump_time(timezone.now()),
+        "tags": [_tag(tag) for tag in rows["tags"].filter(pk__in=used)],
+        "bookmarks": [_bookmark(item) for item in bookmarks],
+        "tasks": [_task(item) for item in tasks],
+        "notes": [_note(item) for item in notes],
+        "files": [],
     }
 
 

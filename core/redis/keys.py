@@ -140,6 +140,67 @@ def streak(user_id: int, kind: str) -> str:
     return f"{_prefix()}:{{u:{user_id}}}:streak:{kind}"
 
 
+# --- marketplace and community rankings (state role: sources of truth for reads, noeviction) ---
+#
+# Every marketplace key shares the ``{mkt}`` hash tag: ZUNIONSTORE reads 24 hour buckets into the
+# trending set, and a rebuild RENAMEs a freshly built set over the live one, both of which need all
+# their keys on one Cluster node. A leaderboard and its rebuild copy share ``{lb:<challenge id>}``.
+
+
+def marketplace_views_bucket(hour: int) -> str:
+    """Counted views per item in one clock hour (``hour`` = Unix time // 3600), a sorted set of item
+    ids: ``tk:{mkt}:views:<hour>``; expires ``ttl.MARKETPLACE_VIEWS_BUCKET`` after its last view."""
+    return f"{_prefix()}:{{mkt}}:views:{hour}"
+
+
+def marketplace_views_seen(hour: int) -> str:
+    """Who has already been counted in one hour: ``tk:{mkt}:seen:<hour>``, a set of
+    ``<item id>:<viewer id>`` members, so one viewer's repeated views of an item count once an hour."""
+    return f"{_prefix()}:{{mkt}}:seen:{hour}"
+
+
+def marketplace_trending() -> str:
+    """Views of the last 24 hour buckets per item (ZUNIONSTORE): ``tk:{mkt}:trending``."""
+    return f"{_prefix()}:{{mkt}}:trending"
+
+
+def marketplace_trending_built() -> str:
+    """The minute the trending union was last built (a string): ``tk:{mkt}:trending:built``."""
+    return f"{_prefix()}:{{mkt}}:trending:built"
+
+
+def marketplace_top_rated() -> str:
+    """Published items scored by their Bayesian average rating: ``tk:{mkt}:top_rated``."""
+    return f"{_prefix()}:{{mkt}}:top_rated"
+
+
+def marketplace_downloads() -> str:
+    """Published items scored by their download count: ``tk:{mkt}:downloads``."""
+    return f"{_prefix()}:{{mkt}}:downloads"
+
+
+def marketplace_pattern() -> str:
+    """SCAN pattern over every marketplace key (maintenance and tests)."""
+    return f"{_prefix()}:{{mkt}}:*"
+
+
+def challenge_leaderboard(challenge_id: int) -> str:
+    """One challenge's participants scored by progress, earlier first on ties (community.scoring):
+    ``tk:{lb:<id>}:board``, a sorted set of user ids."""
+    return f"{_prefix()}:{{lb:{challenge_id}}}:board"
+
+
+def leaderboard_pattern() -> str:
+    """SCAN pattern over every challenge leaderboard (maintenance and tests)."""
+    return f"{_prefix()}:{{lb:*}}:board"
+
+
+def rebuild_copy(key: str, token: str) -> str:
+    """Where a ranking is rebuilt before it is RENAMEd over ``key``: ``<key>:rebuild:<token>``
+    (the same hash tag, so the RENAME stays on one Cluster node)."""
+    return f"{key}:rebuild:{token}"
+
+
 # --- Channels groups (dots only: Channels rejects colons) --------------------------------------
 
 
@@ -160,3 +221,8 @@ def channel_layer_marker(layer_prefix: str) -> str:
     sockets join theirs again (``core.redis.channels``).
     """
     return f"{layer_prefix}:marker"
+
+
+def challenge_group(challenge_id: int) -> str:
+    """Channels group of the sockets watching one challenge's leaderboard: ``challenge.{id}``."""
+    return f"challenge.{challenge_id}"
