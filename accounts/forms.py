@@ -28,7 +28,9 @@ class FirstAdminForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", "The two passwords do not match.")
         elif data.get("password1"):
-            user = get_user_model()(username=data.get("username"), email=data.get("email"))
+            user = get_user_model()(
+                username=str(data.get("username") or ""), email=str(data.get("email") or "")
+            )
             try:
                 password_validation.validate_password(str(data["password1"]), user)
             except forms.ValidationError as error:

@@ -21,8 +21,9 @@ class SnapshotAuthenticationMiddleware(AuthenticationMiddleware):
     """``AuthenticationMiddleware`` that reads the user from the session snapshot."""
 
     def process_request(self, request: HttpRequest) -> None:
+        # Django's own middleware assigns the same lazy object; the stubs type request.user eagerly.
         request.user = SimpleLazyObject(lambda: get_user(request))  # type: ignore[assignment]
-        request.auser = sync_to_async(lambda: get_user(request))  # type: ignore[attr-defined]
+        request.auser = sync_to_async(lambda: get_user(request))
 
 
 class SessionActivityMiddleware:
@@ -35,7 +36,7 @@ class SessionActivityMiddleware:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         meta = session.get(META_KEY) if session is not None and session.accessed else None
-        if meta:
+        if meta and session is not None:
             last = parse_time(meta.get("last_active"))
             if last is None or (timezone.now() - last).total_seconds() >= (
                 ttl.SESSION_ACTIVITY_WRITE_INTERVAL

@@ -41,4 +41,4 @@ def authenticate(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRespons
             messages.error(request, "Too many wrong codes. Sign in again with your password.")
             return per_view.refuse(request, decision)
         per_view.record(request, decision)
-    return allauth_authenticate(request, *args, **kwargs)  # type: ignore[no-any-return]
+    return allauth_authenticate(request, *args, **kwargs)

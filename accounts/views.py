@@ -14,6 +14,11 @@ from accounts import selectors, services, verification
 from accounts.forms import FirstAdminForm, ProfileForm
 
 
+def _user_id(request: HttpRequest) -> int:
+    """The signed-in user's id (views behind ``login_required`` only)."""
+    return int(request.user.pk or 0)
+
+
 def setup(request: HttpRequest) -> HttpResponse:
     """First-run page: creates the admin account while the instance has no user at all."""
     if selectors.any_user_exists():
@@ -37,7 +42,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     """The signed-in user's profile, served from the profile cache."""
-    data = selectors.get_profile(request.user.pk)
+    data = selectors.get_profile(_user_id(request))
     if data is None:
         raise Http404
     return render(request, "accounts/profile.html", {"profile": data})
@@ -45,7 +50,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    user = get_user_model().objects.get(pk=request.user.pk)
+    user = get_user_model().objects.get(pk=_user_id(request))
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         services.update_profile(request, form)
@@ -56,14 +61,14 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def sessions(request: HttpRequest) -> HttpResponse:
-    rows = selectors.list_sessions(request.user.pk, request.session.session_key)
+    rows = selectors.list_sessions(_user_id(request), request.session.session_key)
     return render(request, "accounts/sessions.html", {"sessions": rows})
 
 
 @login_required
 @require_POST
 def revoke_session(request: HttpRequest, session_id: str) -> HttpResponse:
-    outcome = services.revoke_session_by_id(request.user.pk, session_id, request.session.session_key)
+    outcome = services.revoke_session_by_id(_user_id(request), session_id, request.session.session_key)
     if outcome is services.RevokeOutcome.NOT_FOUND:
         raise Http404
     if outcome is services.RevokeOutcome.CURRENT:
@@ -76,7 +81,7 @@ def revoke_session(request: HttpRequest, session_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_other_sessions(request: HttpRequest) -> HttpResponse:
-    revoked = services.revoke_other_sessions(request.user.pk, request.session.session_key)
+    revoked = services.revoke_other_sessions(_user_id(request), request.session.session_key)
     messages.success(request, f"Signed out {len(revoked)} other session(s).")
     return redirect("accounts:sessions")
 

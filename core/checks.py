@@ -26,7 +26,8 @@ ATOMIC_CACHE_BACKENDS = (
 @register(Tags.caches)
 def check_session_cache(app_configs: Any, **kwargs: Any) -> list[Error]:
     alias = settings.SESSION_CACHE_ALIAS
-    options = settings.CACHES.get(alias, {}).get("OPTIONS", {})
+    caches: dict[str, dict[str, Any]] = settings.CACHES
+    options: dict[str, Any] = caches.get(alias, {}).get("OPTIONS", {})
     if options.get("IGNORE_EXCEPTIONS"):
         return [
             Error(
@@ -56,7 +57,7 @@ def check_atomic_counters(app_configs: Any, **kwargs: Any) -> list[Error]:
 
 @register()
 def check_channel_layer(app_configs: Any, **kwargs: Any) -> list[Warning]:
-    backend = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
+    backend = str(settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", ""))
     if settings.PRODUCTION and backend.endswith("InMemoryChannelLayer"):
         return [
             Warning(
@@ -71,10 +72,12 @@ def check_channel_layer(app_configs: Any, **kwargs: Any) -> list[Warning]:
 
 @register(Tags.caches, deploy=True)
 def check_redis_reachable(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    from core.redis.client import Role
     from core.redis.health import ping
 
+    roles: tuple[Role, ...] = ("cache", "state")
     warnings = []
-    for role in ("cache", "state"):
-        if not ping(role):  # type: ignore[arg-type]
+    for role in roles:
+        if not ping(role):
             warnings.append(Warning(f"The {role} Redis does not answer PING.", id="trackeep.W002"))
     return warnings

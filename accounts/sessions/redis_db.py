@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import sync_to_async
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
@@ -29,7 +30,17 @@ logger = logging.getLogger("django.contrib.sessions")
 class SessionStore(MetadataSessionMixin, CachedDBStore):
     """``cached_db`` on the state Redis, outage-proof, with the per-user session index."""
 
-    def load(self) -> dict:  # type: ignore[type-arg]
+    if TYPE_CHECKING:  # attributes of Django's session classes that django-stubs does not declare
+        from django.core.cache.backends.base import BaseCache
+
+        from accounts.models import Session
+
+        _cache: BaseCache
+        _session: dict[str, Any]
+
+        def _get_session_from_db(self) -> Session | None: ...
+
+    def load(self) -> dict[str, Any]:
         stale_copies.settle(self._cache)
         data = None
         if self.cache_key not in stale_copies:
@@ -38,7 +49,7 @@ class SessionStore(MetadataSessionMixin, CachedDBStore):
             except Exception:
                 logger.warning("session cache unavailable; reading the session from the database")
         if data is not None:
-            return data  # type: ignore[no-any-return]
+            return dict(data)
         row = self._get_session_from_db()
         if not row:
             return {}
@@ -47,7 +58,7 @@ class SessionStore(MetadataSessionMixin, CachedDBStore):
             self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=row.expire_date))
         except Exception:
             logger.warning("session cache unavailable; not refilling it")
-        return data  # type: ignore[no-any-return]
+        return dict(data)
 
     def exists(self, session_key: str | None) -> bool:
         if not session_key:
@@ -83,7 +94,7 @@ class SessionStore(MetadataSessionMixin, CachedDBStore):
             logger.warning("session cache unavailable; the database copy is deleted")
             stale_copies.add(self.cache_key_prefix + key)
 
-    async def aload(self) -> dict:  # type: ignore[type-arg]
+    async def aload(self) -> dict[str, Any]:
         return await sync_to_async(self.load)()
 
     async def aexists(self, session_key: str | None) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
@@ -23,7 +24,7 @@ class UserSelection:
 
     ids: tuple[int, ...] | None  # None: every user
 
-    def queryset(self) -> QuerySet:  # type: ignore[type-arg]
+    def queryset(self) -> QuerySet[Any]:
         users = get_user_model().objects.all()
         return users if self.ids is None else users.filter(pk__in=self.ids)
 

@@ -16,7 +16,7 @@ class IdentityForm(forms.Form):
     ip = forms.GenericIPAddressField(label="or IP address", required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         user_id, address = data.get("user"), data.get("ip")
         if self.errors:
             return data

@@ -30,8 +30,8 @@ def role_alias(role: Role) -> str:
 
 def is_redis_backed(role: Role) -> bool:
     """Does ``role`` talk to Redis here (as opposed to a local in-process fallback)?"""
-    backend = settings.CACHES[role_alias(role)]["BACKEND"]
-    return bool(backend.startswith("django_redis."))
+    backend = str(settings.CACHES[role_alias(role)]["BACKEND"])
+    return backend.startswith("django_redis.")
 
 
 def get_client(role: Role) -> Redis:

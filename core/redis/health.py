@@ -139,8 +139,11 @@ def role_health(role: Role, eviction_window: float = 0.0) -> RoleHealth:
     client = get_client(role)
     try:
         info = client.info()
-        maxclients = int(_optional(lambda: client.config_get("maxclients"), {}).get("maxclients", 0))
-        slowlog = _optional(lambda: client.slowlog_get(32), [])
+        config: dict[str, Any] = _optional(
+            lambda: {str(k): v for k, v in client.config_get("maxclients").items()}, {}
+        )
+        maxclients = int(config.get("maxclients", 0))
+        slowlog: list[dict[str, Any]] = _optional(lambda: list(client.slowlog_get(32)), [])
         alerts = evaluate(info, maxclients, slowlog)
         if eviction_window > 0:
             time.sleep(eviction_window)
@@ -150,9 +153,9 @@ def role_health(role: Role, eviction_window: float = 0.0) -> RoleHealth:
             )
             alerts += [rate] if rate else []
     except RedisUnavailable as exc:
-        metrics = {"circuit": _circuit_state(client)}
-        return RoleHealth(role, reachable=False, error=str(exc), metrics=metrics, pool=pool_stats(role))
-    metrics = {name: info.get(name) for name in METRIC_NAMES}
+        down: dict[str, Any] = {"circuit": _circuit_state(client)}
+        return RoleHealth(role, reachable=False, error=str(exc), metrics=down, pool=pool_stats(role))
+    metrics: dict[str, Any] = {name: info.get(name) for name in METRIC_NAMES}
     metrics["maxclients"] = maxclients or None
     metrics["circuit"] = _circuit_state(client)
     return RoleHealth(role, reachable=True, metrics=metrics, alerts=alerts, pool=pool_stats(role))

@@ -132,7 +132,8 @@ def scan_keyspace(
     cursor = 0
     while True:
         cursor, found = client.scan(cursor, match=report.pattern, count=batch)
-        fresh = [k for k in dict.fromkeys(found) if k not in seen][: max(0, limit - len(seen))]
+        found_bytes = [k if isinstance(k, bytes) else k.encode() for k in found]
+        fresh = [k for k in dict.fromkeys(found_bytes) if k not in seen][: max(0, limit - len(seen))]
         seen.update(fresh)
         _count_batch(client, report, prefix, fresh, sample_size)
         report.scanned = len(seen)
