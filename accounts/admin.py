@@ -25,7 +25,8 @@ def sign_out_everywhere(modeladmin: Any, request: HttpRequest, queryset: Any) ->
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    actions = (sign_out_everywhere, show_rate_limits, reset_rate_limits)
+    # One list: a second ``actions`` below would silently drop these (it once did).
+    actions = (sign_out_everywhere, show_rate_limits, reset_rate_limits, "mark_email_verified")
     list_display = ("username", "email", "full_name", "role", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_staff")
     search_fields = ("username", "email", "full_name")
@@ -39,7 +40,6 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),
     )
-    actions = ("mark_email_verified",)
 
     @admin.action(description="Mark their email addresses verified")
     def mark_email_verified(self, request: HttpRequest, queryset: Any) -> None:
