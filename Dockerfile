@@ -33,10 +33,14 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "docker/healthcheck.py", "8000"]
 # Workers: WEB_CONCURRENCY (gunicorn reads it; docker-compose.yml defaults it to 3). nginx buffers
 # request bodies, so slow clients do not hold a sync worker; the timeout matches nginx's 60 s.
+# --preload imports Django once in the master, so a (re)started worker is a fork, not a cold import.
+# Recycling is a leak guard only: rare, and jittered by half its period so workers never restart
+# together (the bench runs exactly these flags, bench.stack.shipped_gunicorn_flags).
 CMD ["gunicorn", "trackeep.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--worker-class", "sync", \
      "--timeout", "60", \
      "--worker-tmp-dir", "/dev/shm", \
-     "--max-requests", "1000", "--max-requests-jitter", "100", \
+     "--preload", \
+     "--max-requests", "10000", "--max-requests-jitter", "5000", \
      "--access-logfile", "-"]

@@ -25,6 +25,7 @@ def sign_out_everywhere(modeladmin: Any, request: HttpRequest, queryset: Any) ->
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    # One list: a second ``actions`` below would silently drop these (it once did).
     actions = (sign_out_everywhere, show_rate_limits, reset_rate_limits, "mark_email_verified")
     list_display = ("username", "email", "full_name", "role", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_staff")

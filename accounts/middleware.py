@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from accounts.authentication import get_user
-from accounts.sessions.metadata import META_KEY, now_iso, parse_time
+from accounts.sessions.metadata import META_KEY, now_epoch
 from core.redis import ttl
 
 
@@ -27,7 +27,7 @@ class SnapshotAuthenticationMiddleware(AuthenticationMiddleware):
 
 
 class SessionActivityMiddleware:
-    """Refreshes ``last_active`` (and so the sliding 24 h expiry) at most once a minute."""
+    """Refreshes ``seen`` (and so the sliding 24 h expiry) at most once a minute."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -37,11 +37,10 @@ class SessionActivityMiddleware:
         session = getattr(request, "session", None)
         meta = session.get(META_KEY) if session is not None and session.accessed else None
         if meta and session is not None:
-            last = parse_time(meta.get("last_active"))
-            if last is None or (timezone.now() - last).total_seconds() >= (
-                ttl.SESSION_ACTIVITY_WRITE_INTERVAL
-            ):
-                session[META_KEY] = {**meta, "last_active": now_iso()}
+            now = now_epoch()
+            last = meta.get("seen")
+            if not isinstance(last, int) or now - last >= ttl.SESSION_ACTIVITY_WRITE_INTERVAL:
+                session[META_KEY] = {**meta, "seen": now}
         return response
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 
 from accounts.caches import PROFILE
 from accounts.sessions import index
-from accounts.sessions.metadata import META_KEY, parse_time
+from accounts.sessions.metadata import META_KEY, owner_of, parse_time
 from accounts.sessions.public_id import public_id
 
 PROFILE_FIELDS = ("id", "username", "email", "full_name", "role", "bio", "timezone", "date_joined")
@@ -58,16 +58,16 @@ def list_sessions(user_id: int, current_key: str | None) -> list[ActiveSession]:
     for key in index.active_keys(user_id):
         data = store_class(key).load()
         meta = data.get(META_KEY)
-        if not meta or meta.get("user_id") != user_id:
+        if not meta or owner_of(data) != user_id:
             index.remove(user_id, key)
             continue
         rows.append(
             ActiveSession(
                 id=public_id(key),
                 ip=meta.get("ip"),
-                user_agent=meta.get("user_agent", ""),
-                created_at=parse_time(meta.get("created_at")),
-                last_active=parse_time(meta.get("last_active")),
+                user_agent=meta.get("ua", ""),
+                created_at=parse_time(meta.get("since")),
+                last_active=parse_time(meta.get("seen")),
                 current=key == current_key,
             )
         )

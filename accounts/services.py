@@ -23,7 +23,7 @@ def _store(key: str | None = None) -> Any:
 
 def record_login(request: HttpRequest, user: Any) -> None:
     """Stamp the (already cycled) session with the seed's metadata and the user snapshot."""
-    request.session[META_KEY] = session_metadata(request, user)
+    request.session[META_KEY] = session_metadata(request)
     request.session[SNAPSHOT_KEY] = user_snapshot(user)
 
 

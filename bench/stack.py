@@ -7,8 +7,9 @@
   (allkeys-lfu, no persistence).
 - HTTP: gunicorn sync workers serving ``trackeep.wsgi``, as many as compose's ``WEB_CONCURRENCY``
   default. Compose's production mode needs TLS and collected static files, so the bench runs
-  ``TRACKEEP_MODE=development`` with ``DEBUG=false`` (no query log), no access log, and without
-  gunicorn's ``--max-requests`` recycling (a worker restart mid-run would be measured as latency).
+  ``TRACKEEP_MODE=development`` with ``DEBUG=false`` (no query log) and no access log, but otherwise
+  with the Dockerfile's own gunicorn flags (``--preload``, jittered ``--max-requests`` recycling):
+  the bench measures the shipped server shape, not a friendlier one.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ from tools.redis_process import RedisProcess, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
+DOCKERFILE = ROOT / "Dockerfile"
+# The Dockerfile's flags the bench sets itself (its own port) or leaves off (the access log).
+LOCAL_FLAGS = ("--bind", "--access-logfile")
+SWITCHES = ("--preload",)  # gunicorn options of the CMD that take no value
 DEFAULT_WORKERS = 2
 STARTUP_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 15.0
@@ -51,6 +56,23 @@ def compose_workers(path: Path = COMPOSE_FILE) -> int:
         return DEFAULT_WORKERS
     match = re.search(r"WEB_CONCURRENCY:\s*\$\{WEB_CONCURRENCY:-(\d+)\}", path.read_text())
     return int(match.group(1)) if match else DEFAULT_WORKERS
+
+
+def shipped_gunicorn_flags(path: Path = DOCKERFILE) -> list[str]:
+    """The gunicorn options of the Dockerfile's CMD, less the bind address and the access log."""
+    match = re.search(r"^CMD (\[.*?\])\s*$", path.read_text().replace("\\\n", ""), re.M)
+    if match is None:
+        raise SystemExit(f"no CMD in {path}")
+    command = json.loads(match.group(1))
+    if command[:2] != ["gunicorn", "trackeep.wsgi:application"]:
+        raise SystemExit(f"the CMD of {path} is not gunicorn serving trackeep.wsgi")
+    flags: list[str] = []
+    options = iter(command[2:])
+    for option in options:
+        value = [] if option in SWITCHES else [next(options)]
+        if option not in LOCAL_FLAGS:
+            flags += [option, *value]
+    return flags
 
 
 def require_loopback(url: str) -> None:
@@ -203,8 +225,8 @@ class Gunicorn:
         with self._log.open("wb") as log:
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "trackeep.wsgi:application",
-                 "--bind", f"127.0.0.1:{self.port}", "--worker-class", "sync",
-                 "--workers", str(self.workers), "--timeout", "60", "--worker-tmp-dir", "/dev/shm"],
+                 "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+                 *shipped_gunicorn_flags()],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
         try:

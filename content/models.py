@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -110,8 +110,17 @@ class Bookmark(OwnedItem):
 
     class Meta(OwnedItem.Meta):
         indexes: ClassVar = [
-            models.Index(fields=["owner", "-created_at"], name="content_bm_owner_created"),
-            models.Index(fields=["owner", "-updated_at"], name="content_bm_owner_updated"),
+            # One index per list sort and filter (content.selectors.BOOKMARK_SORTS), each ending in
+            # the id tie-break, so a page is an index range scan with no sort step.
+            models.Index(fields=["owner", "-created_at", "-id"], name="content_bm_owner_created_id"),
+            models.Index(fields=["owner", "-updated_at", "-id"], name="content_bm_owner_updated_id"),
+            models.Index(F("owner"), Lower("title"), F("id"), name="content_bm_owner_title"),
+            models.Index(fields=["owner", "is_read", "-created_at", "-id"], name="content_bm_owner_read"),
+            models.Index(
+                fields=["owner", "-created_at", "-id"],
+                condition=Q(is_favorite=True),
+                name="content_bm_owner_fav",
+            ),
             models.Index(fields=["owner", "url_hash"], name="content_bm_owner_url_hash"),
         ]
 
@@ -201,10 +210,14 @@ class Task(OwnedItem):
 
     class Meta(OwnedItem.Meta):
         indexes: ClassVar = [
-            models.Index(fields=["owner", "-created_at"], name="content_task_owner_created"),
+            # The list sorts and filters (content.selectors.TASK_SORTS), with the id tie-break.
+            models.Index(fields=["owner", "-created_at", "-id"], name="content_task_owner_created_id"),
             models.Index(fields=["remind_at"], name="content_task_remind_at"),
-            models.Index(fields=["owner", "-updated_at"], name="content_task_owner_updated"),
-            models.Index(fields=["owner", "status"], name="content_task_owner_status"),
+            models.Index(fields=["owner", "-updated_at", "-id"], name="content_task_owner_updated_id"),
+            models.Index(F("owner"), Lower("title"), F("id"), name="content_task_owner_title"),
+            models.Index(
+                fields=["owner", "status", "-created_at", "-id"], name="content_task_owner_status_new"
+            ),
             models.Index(fields=["owner", "due_date"], name="content_task_owner_due"),
         ]
 
@@ -241,8 +254,22 @@ class Note(OwnedItem):
 
     class Meta(OwnedItem.Meta):
         indexes: ClassVar = [
-            models.Index(fields=["owner", "-created_at"], name="content_note_owner_created"),
+            # Pinned notes first in every list sort (content.selectors.NOTE_SORTS); the plain
+            # updated index serves the dashboard's recent notes.
             models.Index(fields=["owner", "-updated_at"], name="content_note_owner_updated"),
+            models.Index(
+                fields=["owner", "-is_pinned", "-updated_at", "-id"], name="content_note_owner_pin_upd"
+            ),
+            models.Index(
+                fields=["owner", "-is_pinned", "-created_at", "-id"], name="content_note_owner_pin_new"
+            ),
+            models.Index(
+                F("owner"),
+                F("is_pinned").desc(),
+                Lower("title"),
+                F("id"),
+                name="content_note_owner_pin_title",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -269,8 +296,11 @@ class StoredFile(OwnedItem):
     class Meta(OwnedItem.Meta):
         verbose_name = "file"
         indexes: ClassVar = [
-            models.Index(fields=["owner", "-created_at"], name="content_file_owner_created"),
+            # The list sorts (content.selectors.FILE_SORTS), with the id tie-break.
+            models.Index(fields=["owner", "-created_at", "-id"], name="content_file_owner_created_id"),
             models.Index(fields=["owner", "-updated_at"], name="content_file_owner_updated"),
+            models.Index(F("owner"), Lower("name"), F("id"), name="content_file_owner_name"),
+            models.Index(fields=["owner", "-size", "-id"], name="content_file_owner_size"),
         ]
 
     def __str__(self) -> str:

@@ -2,14 +2,15 @@
 
 Every function takes the owner and filters by it first, so no read can reach another user's rows.
 List querysets prefetch tags (one query per page, however many rows) and select the parent row in
-the same query. Nothing here is cached: these are indexed single-owner reads; the cached families
-(search, dashboard) belong to their apps and are invalidated by ``content.services``.
+the same query. A list page as shown (its rows, position and the owner's tags) is cached in the
+owner's ``lists`` family (``cached_list``), bumped after every content write by ``content.receivers``;
+other families (search, dashboard) belong to their apps.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
+from content.caches import LISTS
 from content.models import Bookmark, Note, Project, ShareLink, StoredFile, Tag, Task
 
 MODELS: dict[str, type[Model]] = {
@@ -76,6 +78,65 @@ FILE_SORTS = {
     "name": (Lower("name"), "pk"),
     "size": ("-size", "-pk"),
 }
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list as cached: its rows and where it sits. Offers what templates and callers
+    ask of Django's ``Page``: a sequence of its rows, and ``paginator`` is the page itself, carrying
+    ``count`` and ``num_pages``."""
+
+    object_list: list[Any]
+    number: int
+    num_pages: int
+    count: int
+
+    @property
+    def paginator(self) -> ListPage:
+        return self
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def __getitem__(self, index: int) -> Any:
+        return self.object_list[index]
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+@dataclass(frozen=True)
+class CachedList:
+    """What a list page shows from the database: the page, and the owner's tags (filter menu)."""
+
+    page: ListPage
+    tags: list[Tag]
+
+
+def cached_list(owner_id: int, name: str, params: str, compute: Callable[[], CachedList]) -> CachedList:
+    """The owner's list ``name`` for the request parameters ``params`` (filters and page, digested
+    into the key), from the ``lists`` family: one round trip on a hit, ``compute()`` on a miss."""
+    return LISTS.get_or_compute(compute, name, params, user_id=owner_id).value
+
+
+def cached_rows(owner_id: int, name: str, compute: Callable[[], list[Any]]) -> list[Any]:
+    """An unpaginated list page (tags, projects) from the ``lists`` family."""
+    return LISTS.get_or_compute(compute, name, user_id=owner_id).value
 
 
 def owner_tags(owner_id: int) -> list[Tag]:

@@ -196,7 +196,7 @@ def test_times_are_shown_in_the_users_own_time_zone() -> None:
     user = make_user(timezone="Asia/Tokyo")
     client = Client()
     post_login(client, user.username)
-    signed_in_at = dt.datetime.fromisoformat(client.session[META_KEY]["created_at"])
+    signed_in_at = dt.datetime.fromtimestamp(client.session[META_KEY]["since"], tz=dt.UTC)
     page = client.get(reverse("accounts:sessions")).content.decode()
     tokyo = signed_in_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
     utc = signed_in_at.astimezone(dt.UTC)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import Session
 from accounts.sessions import index
-from accounts.sessions.metadata import META_KEY
+from accounts.sessions.metadata import META_KEY, SNAPSHOT_KEY
 from core.redis import keys
 from core.redis.client import get_client
 from tests.factories import PASSWORD, make_user
@@ -39,12 +39,11 @@ def test_login_stores_session_in_redis_and_database_with_metadata() -> None:
     assert row.user_id == user.pk
     assert row.user_agent == "Firefox on Linux"
     meta = client.session[META_KEY]
-    assert {meta["user_id"], meta["username"], meta["email"], meta["role"]} == {
-        user.pk,
-        user.username,
-        user.email,
-        "user",
-    }
+    assert meta["ua"] == "Firefox on Linux" and meta["since"] == meta["seen"]
+    assert isinstance(meta["since"], int)  # Unix seconds, not an ISO string
+    # Each fact once: the user's id, name, email and role live in Django's entry and the snapshot.
+    assert not {"user_id", "username", "email", "role"} & meta.keys()
+    assert client.session[SNAPSHOT_KEY]["email"] == user.email
 
 
 def test_session_survives_redis_losing_every_key(redis_key_prefix: str) -> None:
@@ -58,7 +57,7 @@ def test_session_survives_redis_losing_every_key(redis_key_prefix: str) -> None:
     response = client.get(reverse("accounts:profile"))
     assert response.status_code == 200
     assert user.username.encode() in response.content
-    assert state.exists(f"{redis_key_prefix}:1:django.contrib.sessions.cached_db{client.session.session_key}")
+    assert state.exists(f"{redis_key_prefix}:1:s:{client.session.session_key}")
 
 
 def test_warm_authenticated_page_needs_no_database_query_and_one_session_read(
@@ -85,6 +84,29 @@ def test_warm_authenticated_page_needs_no_database_query_and_one_session_read(
     # GETs in one cache-aside EVALSHA); the rate-limit script's GET and SET of its 12-byte state.
     assert calls("get") == 1 + 2 + 1
     assert calls("set") == 0 + 1  # nothing written on a warm read (+ the rate limit counting it)
+
+
+# A current desktop browser's user agent (110 characters), as a real login sends it.
+BROWSER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+)
+# Bytes of Redis memory per session. The seed asks for 500; sessions measured 888 before each fact
+# was stored once (docs/benchmarks.md, "Redis memory per session"). What is left above 500 is Django's
+# and allauth's own entries (auth hash, backend path, authentication record) and the user agent.
+SESSION_MEMORY_BUDGET = 750
+
+
+def test_a_session_takes_at_most_its_budget_of_redis_memory(
+    settings,
+    private_redis_roles: RedisProcess,  # type: ignore[no-untyped-def]
+) -> None:
+    user = make_user(full_name="Ada Lovelace", email="ada.lovelace@example.com", timezone="Europe/London")
+    client = Client()
+    login(client, user, agent=BROWSER_AGENT)
+    client.get(reverse("accounts:profile"))  # a request after login: what every session looks like
+    key = f"{settings.REDIS_KEY_PREFIX}:1:s:{client.session.session_key}"
+    usage = redis.Redis(port=private_redis_roles.port).memory_usage(key)
+    assert usage is not None and usage <= SESSION_MEMORY_BUDGET, usage
 
 
 def test_sign_out_everywhere_else_leaves_only_the_current_session() -> None:

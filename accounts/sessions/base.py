@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.sessions.metadata import META_KEY, parse_time
+from accounts.sessions.metadata import META_KEY, owner_of, parse_time
 
 
 class MetadataSessionMixin:
@@ -19,14 +19,14 @@ class MetadataSessionMixin:
     def create_model_instance(self, data: dict[str, Any]):  # type: ignore[no-untyped-def]
         obj = super().create_model_instance(data)  # type: ignore[misc]
         meta = data.get(META_KEY) or {}
-        obj.user_id = meta.get("user_id")
+        obj.user_id = owner_of(data) if meta else None
         obj.ip = meta.get("ip")
-        obj.user_agent = meta.get("user_agent", "")
-        obj.created_at = parse_time(meta.get("created_at"))
-        obj.last_active = parse_time(meta.get("last_active"))
+        obj.user_agent = meta.get("ua", "")
+        obj.created_at = parse_time(meta.get("since"))
+        obj.last_active = parse_time(meta.get("seen"))
         return obj
 
     def owner_id(self) -> int | None:
         """The user id this session belongs to, if it is an authenticated session."""
-        meta = self._get_session().get(META_KEY) or {}  # type: ignore[attr-defined]
-        return meta.get("user_id")
+        data = self._get_session()  # type: ignore[attr-defined]
+        return owner_of(data) if data.get(META_KEY) else None

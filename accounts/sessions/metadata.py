@@ -1,8 +1,10 @@
 """What Trackeep keeps inside each session besides Django's own entries.
 
-- ``META_KEY``: the seed's ``SessionData`` (user id, email, username, role, IP, user agent, created
-  at, last active). ``last_active`` is refreshed at most once a minute (``SessionActivityMiddleware``),
-  which also slides the 24-hour expiry.
+- ``META_KEY``: the seed's ``SessionData`` facts the session does not already hold: the IP, the user
+  agent (``ua``), when it started (``since``) and was last active (``seen``), times as Unix seconds.
+  ``seen`` is refreshed at most once a minute (``SessionActivityMiddleware``), which also slides the
+  24-hour expiry. The user id is Django's own ``_auth_user_id``; email, username and role are in the
+  snapshot: every fact is stored once (docs/benchmarks.md gives the bytes per session).
 - ``SNAPSHOT_KEY``: the user's non-secret fields, so an authenticated request builds ``request.user``
   from the session it already loaded, with no database query. It never holds the password hash or
   2FA secrets; those stay deferred and load from the database only when touched.
@@ -11,10 +13,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest
-from django.utils import timezone
 
 from core.net import client_ip
 
@@ -34,12 +38,19 @@ SNAPSHOT_FIELDS = (
 )
 
 
-def now_iso() -> str:
-    return timezone.now().isoformat()
+def now_epoch() -> int:
+    return int(time.time())
 
 
-def parse_time(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if value else None
+def parse_time(value: int | None) -> dt.datetime | None:
+    """A stored time (Unix seconds) as an aware datetime."""
+    return dt.datetime.fromtimestamp(value, tz=dt.UTC) if isinstance(value, int) else None
+
+
+def owner_of(data: Mapping[str, Any]) -> int | None:
+    """The id of the user a session's data is signed in as (Django's own entry), if any."""
+    value = data.get(SESSION_KEY)
+    return int(value) if value is not None and str(value).isdigit() else None
 
 
 def user_snapshot(user: Any) -> dict[str, Any]:
@@ -47,16 +58,12 @@ def user_snapshot(user: Any) -> dict[str, Any]:
     return {name: getattr(user, name) for name in SNAPSHOT_FIELDS}
 
 
-def session_metadata(request: HttpRequest, user: Any) -> dict[str, Any]:
+def session_metadata(request: HttpRequest) -> dict[str, Any]:
     """A fresh ``SessionData`` record for a login from ``request``."""
-    now = now_iso()
+    now = now_epoch()
     return {
-        "user_id": user.pk,
-        "email": user.email,
-        "username": user.username,
-        "role": user.role,
         "ip": client_ip(request) or None,
-        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX],
-        "created_at": now,
-        "last_active": now,
+        "ua": request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX],
+        "since": now,
+        "seen": now,
     }

@@ -23,12 +23,15 @@ from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBS
 from accounts.sessions import index
 from accounts.sessions.base import MetadataSessionMixin
 from accounts.sessions.stale import stale_copies
+from core.redis import keys
 
 logger = logging.getLogger("django.contrib.sessions")
 
 
 class SessionStore(MetadataSessionMixin, CachedDBStore):
     """``cached_db`` on the state Redis, outage-proof, with the per-user session index."""
+
+    cache_key_prefix = keys.session_cache_prefix()
 
     if TYPE_CHECKING:  # attributes of Django's session classes that django-stubs does not declare
         from django.core.cache.backends.base import BaseCache

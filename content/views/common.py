@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from content import selectors
 from content.models import Bookmark, Note, Project, StoredFile, Tag, Task
 from core.http import safe_next
 
@@ -76,13 +80,34 @@ def row_or_redirect(
     return HttpResponseRedirect(safe_next(request, default_url))
 
 
-def list_context(
-    request: HttpRequest, queryset: QuerySet[Any], filters: Any, tags: list[Tag]
-) -> dict[str, Any]:
-    return {
-        "page": page_of(request, queryset),
-        "filters": filters,
-        "all_tags": tags,
+def list_page(
+    request: HttpRequest,
+    kind: str,
+    form_class: Callable[..., Form],
+    rows: Callable[[Any], QuerySet[Any]],
+    template: str,
+) -> HttpResponse:
+    """A filtered, paginated list page. Its rows, position and the owner's tags come from the
+    ``lists`` cache keyed by the filter and page parameters as sent; only a miss builds the
+    queryset (``rows(filters)``) and runs its queries. The filter form is bound to the cached tags."""
+    owner_id = request.user.pk
+    fields = (*form_class.base_fields, "page")  # type: ignore[attr-defined]
+    params = urlencode([(name, request.GET.get(name, "")) for name in fields])
+
+    def compute() -> selectors.CachedList:
+        tags = selectors.owner_tags(owner_id)
+        found = page_of(request, rows(form_class(request.GET, tags=tags)))
+        page = selectors.ListPage(
+            list(found.object_list), found.number, found.paginator.num_pages, found.paginator.count
+        )
+        return selectors.CachedList(page, tags)
+
+    cached = selectors.cached_list(owner_id, kind, params, compute)
+    context = {
+        "page": cached.page,
+        "filters": form_class(request.GET, tags=cached.tags),
+        "all_tags": cached.tags,
         "query": query_without_page(request),
         "here": request.get_full_path(),
     }
+    return render(request, template, context)

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,17 +21,17 @@ from content.models import ShareLink, StoredFile
 from content.serving import file_response
 from content.sniff import describe, is_inline_safe
 from content.uploads import UploadRejected, UploadTooLarge, limit_uploads, too_large_message, upload_refused
-from content.views.common import list_context, owned, posted
+from content.views.common import list_page, owned, posted
 
 
 @login_required
 def file_list(request: HttpRequest) -> HttpResponse:
-    tags = selectors.owner_tags(request.user.pk)
-    filters = FileFilterForm(request.GET, tags=tags)
-    files = selectors.files_for(
-        request.user.pk, tag_id=filters.value("tag"), sort=filters.value("sort") or "newest"
-    )
-    return render(request, "content/files/list.html", list_context(request, files, filters, tags))
+    def rows(filters: FileFilterForm) -> QuerySet[StoredFile]:
+        return selectors.files_for(
+            request.user.pk, tag_id=filters.value("tag"), sort=filters.value("sort") or "newest"
+        )
+
+    return list_page(request, "file", FileFilterForm, rows, "content/files/list.html")
 
 
 @csrf_exempt  # the size check must be installed before the body is read; CSRF is checked right after

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,22 +14,22 @@ from content import selectors, services
 from content.forms import NoteFilterForm, NoteForm, yes_no
 from content.models import Note
 from content.rendering import render_markdown
-from content.views.common import list_context, owned, posted, row_or_redirect
+from content.views.common import list_page, owned, posted, row_or_redirect
 
 PREVIEW_MAX_CHARS = 200_000
 
 
 @login_required
 def note_list(request: HttpRequest) -> HttpResponse:
-    tags = selectors.owner_tags(request.user.pk)
-    filters = NoteFilterForm(request.GET, tags=tags)
-    notes = selectors.notes_for(
-        request.user.pk,
-        tag_id=filters.value("tag"),
-        pinned=yes_no(filters.value("pinned")),
-        sort=filters.value("sort") or "updated",
-    )
-    return render(request, "content/notes/list.html", list_context(request, notes, filters, tags))
+    def rows(filters: NoteFilterForm) -> QuerySet[Note]:
+        return selectors.notes_for(
+            request.user.pk,
+            tag_id=filters.value("tag"),
+            pinned=yes_no(filters.value("pinned")),
+            sort=filters.value("sort") or "updated",
+        )
+
+    return list_page(request, "note", NoteFilterForm, rows, "content/notes/list.html")
 
 
 @login_required

@@ -21,7 +21,10 @@ from content.views.common import owned, posted
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    projects = selectors.projects_with_counts(request.user.pk)
+    owner_id = request.user.pk
+    projects = selectors.cached_rows(
+        owner_id, "projects", lambda: list(selectors.projects_with_counts(owner_id))
+    )
     return render(request, "content/projects/list.html", {"projects": projects})
 
 

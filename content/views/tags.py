@@ -15,7 +15,9 @@ from content.views.common import owned, posted
 
 @login_required
 def tag_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "content/tags/list.html", {"tags": selectors.tags_with_counts(request.user.pk)})
+    owner_id = request.user.pk
+    tags = selectors.cached_rows(owner_id, "tags", lambda: list(selectors.tags_with_counts(owner_id)))
+    return render(request, "content/tags/list.html", {"tags": tags})
 
 
 @login_required

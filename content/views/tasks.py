@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,21 +14,21 @@ from django.views.decorators.http import require_POST
 from content import quickadd, selectors, services
 from content.forms import TaskFilterForm, TaskForm, TaskMoveForm
 from content.models import TITLE_MAX, Project, Task
-from content.views.common import list_context, owned, posted, row_or_redirect, safe_next
+from content.views.common import list_page, owned, posted, row_or_redirect, safe_next
 
 
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
-    tags = selectors.owner_tags(request.user.pk)
-    filters = TaskFilterForm(request.GET, tags=tags)
-    tasks = selectors.tasks_for(
-        request.user.pk,
-        tag_id=filters.value("tag"),
-        status=filters.value("status") or None,
-        priority=filters.value("priority") or None,
-        sort=filters.value("sort") or "newest",
-    )
-    return render(request, "content/tasks/list.html", list_context(request, tasks, filters, tags))
+    def rows(filters: TaskFilterForm) -> QuerySet[Task]:
+        return selectors.tasks_for(
+            request.user.pk,
+            tag_id=filters.value("tag"),
+            status=filters.value("status") or None,
+            priority=filters.value("priority") or None,
+            sort=filters.value("sort") or "newest",
+        )
+
+    return list_page(request, "task", TaskFilterForm, rows, "content/tasks/list.html")
 
 
 @login_required

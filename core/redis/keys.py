@@ -69,6 +69,12 @@ def family_cache_pattern(family: str) -> str:
     return f"{_prefix()}:*:{family}:{{*"
 
 
+def session_cache_prefix() -> str:
+    """What precedes a session key in its cache key: ``tk:1:s:<key>`` (Django's default prefix,
+    ``django.contrib.sessions.cached_db``, would cost 33 bytes in every session's key)."""
+    return "s:"
+
+
 # --- state role (raw client) -------------------------------------------------------------------
 
 

@@ -49,8 +49,9 @@ def bumps(monkeypatch: pytest.MonkeyPatch) -> Iterator[BumpRecorder]:
     yield recorder
 
 
-# Per-user families every content operation bumps once: search results, dashboards, recommendations.
-CONTENT_FAMILIES = ("search", "dashboard", "recommendations")
+# Per-user families every content operation bumps once: search results, dashboards, recommendations,
+# list pages.
+CONTENT_FAMILIES = ("search", "dashboard", "recommendations", "lists")
 
 
 def generations(user_id: int) -> dict[str, int]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bench.stack import shipped_gunicorn_flags
 from tests.deploy.compose import (
     ROOT,
     MissingVariable,
@@ -207,3 +208,15 @@ def test_redis_roles_have_their_own_policies(services: dict[str, dict[str, Any]]
         assert directives["user"] == ["default off"]
         assert "rename-command" not in directives
     assert "redis-state:/data" in services["redis-state"]["volumes"]
+
+
+def test_gunicorn_preloads_and_its_workers_never_recycle_together() -> None:
+    """Workers fork from a master that imported Django once; recycling (a leak guard) is jittered
+    by at least half its period, so the workers' restarts spread out instead of coinciding."""
+    flags = shipped_gunicorn_flags()
+    assert "--preload" in flags
+    assert "--bind" not in flags and "--access-logfile" not in flags  # the bench sets its own
+    if "--max-requests" in flags:
+        period = int(flags[flags.index("--max-requests") + 1])
+        jitter = int(flags[flags.index("--max-requests-jitter") + 1])
+        assert jitter * 2 >= period > 0

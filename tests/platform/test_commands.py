@@ -119,6 +119,7 @@ def test_redis_health_skips_a_role_on_the_local_fallback(settings, private_redis
         ("tk:1:gen:search:5", "gen"),
         ("tk:1:search:5:g123:abc", "search"),
         ("tk:1:django.contrib.sessions.cached_dbx1y2z3", "django.contrib.sessions.cached_db"),
+        ("tk:1:s:x1y2z3", "s"),
         ("tk:{u:5}:sessions", "{u}"),
         ("tk:rl:{login:abc}:count", "rl"),
         ("tk:mkt:trending", "mkt"),

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.contrib.auth import SESSION_KEY
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
@@ -37,7 +38,7 @@ def login(client: Client, username: str, **extra: str) -> None:
 
 
 def session_cache_key(prefix: str, client: Client) -> str:
-    return f"{prefix}:1:django.contrib.sessions.cached_db{client.cookies['sessionid'].value}"
+    return f"{prefix}:1:s:{client.cookies['sessionid'].value}"
 
 
 def assert_logged_in_everywhere(client: Client, username: str) -> None:
@@ -208,13 +209,14 @@ async def test_async_session_methods_tolerate_an_outage_and_keep_the_index(
 ) -> None:
     user = await sync_to_async(make_user)()
     store = SessionStore()
-    store[META_KEY] = {"user_id": user.pk}
+    store[SESSION_KEY] = str(user.pk)
+    store[META_KEY] = {"ip": "192.0.2.1"}
     await store.asave(must_create=True)
     index_key = keys.user_sessions_index(user.pk)
     assert await sync_to_async(get_client("state").zscore)(index_key, store.session_key) is not None
 
     on_private_redis.stop()
     fresh = SessionStore(store.session_key)
-    assert (await fresh.aload())[META_KEY] == {"user_id": user.pk}  # from the database, no error
+    assert (await fresh.aload())[META_KEY] == {"ip": "192.0.2.1"}  # from the database, no error
     await fresh.adelete()
     assert not await SessionStore().aexists(store.session_key)
