@@ -303,7 +303,7 @@ class TestPostgresWithoutTrigrams(BackendContract):
 
         return PostgresSearchBackend(trigrams=False)
 
-    def test_the_database_has_the_extension_otherwise(self) -> None:
+    def test_the_database_has_the_extension_otherwise(self, db: None) -> None:
         from search.backends.postgres import PostgresSearchBackend
 
         assert PostgresSearchBackend().has_trigrams()
