@@ -27,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, Concat, Lower
 from django.urls import reverse
 
 from content.models import Bookmark, Note, Project, ShareLink, StoredFile, Tag, Task
@@ -83,8 +83,20 @@ def owner_tags(owner_id: int) -> list[Tag]:
     return list(Tag.objects.filter(owner_id=owner_id).order_by(Lower("name")))
 
 
+def tag_family(tag_id: int) -> QuerySet[Tag]:
+    """The tag and its children: a slash makes a path, so ``dev`` includes ``dev/python`` and
+    ``dev/python/async`` (not ``devops``). The same owner, case-insensitively; a subquery."""
+    name = Tag.objects.filter(pk=tag_id).values("name")[:1]
+    parent = Tag.objects.filter(pk=tag_id).values("owner_id")[:1]
+    children = Q(owner_id=Subquery(parent), name__istartswith=Concat(Subquery(name), Value("/")))
+    return Tag.objects.filter(Q(pk=tag_id) | children)
+
+
 def _tagged(queryset: QuerySet[Any], tag_id: int | None) -> QuerySet[Any]:
-    return queryset.filter(tags__id=tag_id) if tag_id else queryset
+    """Items carrying the tag or one of its children (a semi-join, so no item is listed twice)."""
+    if not tag_id:
+        return queryset
+    return queryset.filter(pk__in=queryset.model.objects.filter(tags__in=tag_family(tag_id)).values("pk"))
 
 
 def bookmarks_for(
@@ -223,7 +235,7 @@ class TaggedItems:
 def items_with_tag(owner_id: int, tag_id: int, limit: int = 50) -> TaggedItems:
     def newest(queryset: QuerySet[Any]) -> list[Any]:
         return list(
-            queryset.filter(owner_id=owner_id, tags__id=tag_id).order_by("-created_at", "-pk")[:limit]
+            _tagged(queryset.filter(owner_id=owner_id), tag_id).order_by("-created_at", "-pk")[:limit]
         )
 
     return TaggedItems(

@@ -91,3 +91,25 @@ def test_editing_keeps_its_own_address_without_a_duplicate_warning(client_of: Cl
         reverse("content:bookmark_edit", args=[bookmark.pk]), {"url": "https://example.com/", "title": "New"}
     )
     assert response.status_code == 302
+
+
+def test_a_parent_tag_lists_the_items_of_its_children(client_of: Client, owner: Any, stranger: Any) -> None:
+    parent = services.create_bookmark(owner, url="https://a.example/", title="Editors", tags=["Dev"])
+    child = services.create_bookmark(owner, url="https://b.example/", title="Typing", tags=["dev/Python"])
+    both = services.create_note(owner, title="Asyncio", tags=["Dev", "Dev/Python/async"])
+    services.create_bookmark(owner, url="https://c.example/", title="Pipelines", tags=["devops"])
+    services.create_bookmark(stranger, url="https://d.example/", title="Theirs", tags=["dev/x"])
+    dev = owner.content_tags.get(name="Dev")
+    listed = client_of.get(reverse("content:bookmark_list"), {"tag": dev.pk}).content.decode()
+    assert "Editors" in listed and "Typing" in listed
+    assert "Pipelines" not in listed and "Theirs" not in listed
+    notes = client_of.get(reverse("content:note_list"), {"tag": dev.pk}).context["page"]
+    assert [note.pk for note in notes] == [both.pk]  # two matching tags, listed once
+    python = owner.content_tags.get(name="dev/Python")
+    narrower = client_of.get(reverse("content:bookmark_list"), {"tag": python.pk}).content.decode()
+    assert "Typing" in narrower and "Editors" not in narrower
+    page = client_of.get(reverse("content:tag_detail", args=[dev.pk])).content.decode()
+    assert all(title in page for title in ("Editors", "Typing", "Asyncio")) and "Pipelines" not in page
+    assert {parent.pk, child.pk} == {
+        b.pk for b in client_of.get(reverse("content:bookmark_list"), {"tag": dev.pk}).context["page"]
+    }
