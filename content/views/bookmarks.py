@@ -10,25 +10,19 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from content import selectors, services
-from content.forms import BookmarkFilterForm, BookmarkForm, yes_no
+from content.forms import BookmarkForm
 from content.models import URL_MAX, Bookmark
 from content.views.common import list_context, owned, posted, row_or_redirect
+from content.views.listing import listing
 
 TOGGLES = {"read": "is_read", "favorite": "is_favorite"}
 
 
 @login_required
 def bookmark_list(request: HttpRequest) -> HttpResponse:
-    tags = selectors.owner_tags(request.user.pk)
-    filters = BookmarkFilterForm(request.GET, tags=tags)
-    bookmarks = selectors.bookmarks_for(
-        request.user.pk,
-        tag_id=filters.value("tag"),
-        favorite=yes_no(filters.value("favorite")),
-        read=yes_no(filters.value("read")),
-        sort=filters.value("sort") or "newest",
-    )
-    return render(request, "content/bookmarks/list.html", list_context(request, bookmarks, filters, tags))
+    found = listing("bookmark", request.user.pk, request.GET)
+    context = list_context(request, found.items, found.filters, found.tags)
+    return render(request, "content/bookmarks/list.html", context)
 
 
 @login_required

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from content import services, tagnames
 from content.views.common import KindInfo, safe_next
-from content.views.deletion import BULK_MAX, kind_info
+from content.views.deletion import kind_info
+from content.views.listing import TooMany, selected_ids
 
 TAG_ACTIONS = ("tag", "untag")
 BOOKMARK_FLAGS: dict[str, dict[str, bool]] = {
@@ -39,7 +40,11 @@ def bulk_action(request: HttpRequest, kind: str) -> HttpResponse:
     if action not in TAG_ACTIONS and not (kind == "bookmark" and action in BOOKMARK_FLAGS):
         return HttpResponseBadRequest("Unknown action.")
     back = HttpResponseRedirect(safe_next(request, info.list_url))
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()][:BULK_MAX]
+    try:
+        ids = selected_ids(request, kind)
+    except TooMany as refused:
+        messages.error(request, str(refused))
+        return back
     if not ids:
         messages.info(request, f"Tick the {info.plural} to change first.")
         return back

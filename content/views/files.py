@@ -15,22 +15,20 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from content import selectors, services
-from content.forms import FileEditForm, FileFilterForm, FileUploadForm, ShareLinkForm
+from content.forms import FileEditForm, FileUploadForm, ShareLinkForm
 from content.models import ShareLink, StoredFile
 from content.serving import file_response
 from content.sniff import describe, is_inline_safe
 from content.uploads import UploadRejected, UploadTooLarge, limit_uploads, too_large_message, upload_refused
 from content.views.common import list_context, owned, posted
+from content.views.listing import listing
 
 
 @login_required
 def file_list(request: HttpRequest) -> HttpResponse:
-    tags = selectors.owner_tags(request.user.pk)
-    filters = FileFilterForm(request.GET, tags=tags)
-    files = selectors.files_for(
-        request.user.pk, tag_id=filters.value("tag"), sort=filters.value("sort") or "newest"
-    )
-    return render(request, "content/files/list.html", list_context(request, files, filters, tags))
+    found = listing("file", request.user.pk, request.GET)
+    context = list_context(request, found.items, found.filters, found.tags)
+    return render(request, "content/files/list.html", context)
 
 
 @csrf_exempt  # the size check must be installed before the body is read; CSRF is checked right after

@@ -10,25 +10,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from content import selectors, services
-from content.forms import NoteFilterForm, NoteForm, yes_no
+from content.forms import NoteForm
 from content.models import Note
 from content.rendering import render_markdown
 from content.views.common import list_context, owned, posted, row_or_redirect
+from content.views.listing import listing
 
 PREVIEW_MAX_CHARS = 200_000
 
 
 @login_required
 def note_list(request: HttpRequest) -> HttpResponse:
-    tags = selectors.owner_tags(request.user.pk)
-    filters = NoteFilterForm(request.GET, tags=tags)
-    notes = selectors.notes_for(
-        request.user.pk,
-        tag_id=filters.value("tag"),
-        pinned=yes_no(filters.value("pinned")),
-        sort=filters.value("sort") or "updated",
-    )
-    return render(request, "content/notes/list.html", list_context(request, notes, filters, tags))
+    found = listing("note", request.user.pk, request.GET)
+    context = list_context(request, found.items, found.filters, found.tags)
+    return render(request, "content/notes/list.html", context)
 
 
 @login_required

@@ -11,23 +11,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from content import quickadd, selectors, services
-from content.forms import TaskFilterForm, TaskForm, TaskMoveForm
+from content.forms import TaskForm, TaskMoveForm
 from content.models import TITLE_MAX, Project, Task
 from content.views.common import list_context, owned, posted, row_or_redirect, safe_next
+from content.views.listing import listing
 
 
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
-    tags = selectors.owner_tags(request.user.pk)
-    filters = TaskFilterForm(request.GET, tags=tags)
-    tasks = selectors.tasks_for(
-        request.user.pk,
-        tag_id=filters.value("tag"),
-        status=filters.value("status") or None,
-        priority=filters.value("priority") or None,
-        sort=filters.value("sort") or "newest",
-    )
-    return render(request, "content/tasks/list.html", list_context(request, tasks, filters, tags))
+    found = listing("task", request.user.pk, request.GET)
+    context = list_context(request, found.items, found.filters, found.tags)
+    return render(request, "content/tasks/list.html", context)
 
 
 @login_required

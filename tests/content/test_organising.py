@@ -113,3 +113,34 @@ def test_a_parent_tag_lists_the_items_of_its_children(client_of: Client, owner: 
     assert {parent.pk, child.pk} == {
         b.pk for b in client_of.get(reverse("content:bookmark_list"), {"tag": dev.pk}).context["page"]
     }
+
+
+def test_select_all_applies_a_bulk_action_to_every_page_of_the_filtered_list(
+    client_of: Client, owner: Any, stranger: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unread = [services.create_bookmark(owner, url=f"https://{n}.example/", is_read=False) for n in range(28)]
+    read = [services.create_bookmark(owner, url=f"https://r{n}.example/", is_read=True) for n in range(2)]
+    theirs = services.create_bookmark(stranger, url="https://x.example/", is_read=False)
+    page = client_of.get(reverse("content:bookmark_list"), {"read": "no"}).content.decode()
+    assert "or all 28 bookmarks of this list, on every page" in page
+    assert '<input type="hidden" name="filters" value="read=no">' in page
+    response = client_of.post(
+        reverse("content:bookmark_bulk"), {"all": "1", "filters": "read=no", "action": "favorite"}
+    )
+    assert response.status_code == 302
+    favourites = set(Bookmark.objects.filter(is_favorite=True).values_list("pk", flat=True))
+    assert favourites == {b.pk for b in unread}  # both pages, not the read ones, not the stranger's
+    assert theirs.pk not in favourites and not {b.pk for b in read} & favourites
+
+    confirm = client_of.post(reverse("content:bookmark_bulk_delete"), {"all": "1", "filters": "read=yes"})
+    assert "Delete 2 bookmarks?" in confirm.content.decode()
+    assert Bookmark.objects.filter(owner=owner).count() == 30  # nothing deleted before confirming
+
+    monkeypatch.setattr("content.views.listing.BULK_MAX", 5)
+    refused = client_of.post(
+        reverse("content:bookmark_bulk"), {"all": "1", "filters": "read=no", "action": "read"}, follow=True
+    )
+    assert "At most 5 items can be changed at once" in refused.content.decode()
+    assert Bookmark.objects.filter(owner=owner, is_read=True).count() == 2  # nothing changed
+    single = client_of.get(reverse("content:bookmark_list"), {"read": "yes"}).content.decode()
+    assert 'name="all"' not in single  # one page: ticking is enough
