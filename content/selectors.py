@@ -30,7 +30,17 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, Lower
 from django.urls import reverse
 
-from content.models import Bookmark, Note, Project, ShareLink, StoredFile, Tag, Task
+from content.models import (
+    Bookmark,
+    Collection,
+    CollectionLink,
+    Note,
+    Project,
+    ShareLink,
+    StoredFile,
+    Tag,
+    Task,
+)
 
 MODELS: dict[str, type[Model]] = {
     "bookmark": Bookmark,
@@ -299,6 +309,45 @@ def created_ids(
 
 def share_links_for(file: StoredFile) -> list[ShareLink]:
     return list(file.share_links.order_by("-created_at"))
+
+
+def collections_for(owner_id: int) -> QuerySet[Collection]:
+    """The owner's collections by name, each with ``n`` (its bookmarks)."""
+    return (
+        Collection.objects.filter(owner_id=owner_id).annotate(n=Count("items")).order_by(Lower("name"), "pk")
+    )
+
+
+def collections_shared_with(user_id: int) -> QuerySet[Collection]:
+    return (
+        Collection.objects.filter(shared_with=user_id)
+        .select_related("owner")
+        .annotate(n=Count("items"))
+        .order_by(Lower("name"), "pk")
+    )
+
+
+def readable_collection(user_id: int, pk: int) -> Collection | None:
+    """The collection if ``user_id`` owns it or it is shared with them, else None (a 404)."""
+    return (
+        Collection.objects.filter(Q(owner_id=user_id) | Q(shared_with=user_id), pk=pk)
+        .select_related("owner")
+        .distinct()
+        .first()
+    )
+
+
+def collection_bookmarks(collection: Collection) -> QuerySet[Bookmark]:
+    """The collection's bookmarks, newest first, tags prefetched."""
+    return (
+        Bookmark.objects.filter(owner_id=collection.owner_id, collection_item__collection=collection)
+        .prefetch_related(_TAGS)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def collection_link_by_token(token: str) -> CollectionLink | None:
+    return CollectionLink.objects.select_related("collection").filter(token=token).first()
 
 
 def share_link_by_token(token: str) -> ShareLink | None:

@@ -22,6 +22,7 @@ TOGGLES = {"read": "is_read", "favorite": "is_favorite"}
 def bookmark_list(request: HttpRequest) -> HttpResponse:
     found = listing("bookmark", request.user.pk, request.GET)
     context = list_context(request, found.items, found.filters, found.tags)
+    context["collections"] = selectors.collections_for(request.user.pk)  # "Move to collection"
     return render(request, "content/bookmarks/list.html", context)
 
 

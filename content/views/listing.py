@@ -100,4 +100,4 @@ def selected_ids(request: HttpRequest, kind: str) -> list[int]:
         if len(ids) > BULK_MAX:
             raise TooMany(f"At most {BULK_MAX} items can be changed at once: narrow the list with a filter.")
         return ids
-    return [int(value) for value in request.POST.getlist("ids") if value.isdigit()][:BULK_MAX]
+    return [int(value) for value in request.POST.getlist("ids") if value.isdecimal()][:BULK_MAX]
