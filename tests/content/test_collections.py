@@ -168,3 +168,11 @@ def test_public_collection_links_spend_the_share_link_budget(
     paths = [reverse("content:collection_public", args=[link.token]), "/content/c/" + "y" * 43 + "/"]
     codes = [client.get(paths[n % 2]).status_code for n in range(3)]
     assert codes == [200, 404, 429]
+
+
+def test_the_admin_lists_collections_without_their_link_tokens(owner: Any, reading: Collection) -> None:
+    link = services.create_collection_link(reading)
+    staff = make_user(username="staffer", is_staff=True, is_superuser=True)
+    page = signed_in(staff).get(reverse("admin:content_collection_change", args=[reading.pk]))
+    assert page.status_code == 200 and "Reading" in page.content.decode()
+    assert link.token not in page.content.decode()
