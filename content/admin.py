@@ -10,7 +10,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from content import services
-from content.models import Bookmark, Note, Project, ShareLink, StoredFile, Tag, Task
+from content.models import (
+    Bookmark,
+    Collection,
+    CollectionLink,
+    Note,
+    Project,
+    ShareLink,
+    StoredFile,
+    Tag,
+    Task,
+)
 
 
 class ContentAdmin(admin.ModelAdmin):
@@ -118,3 +128,22 @@ class ShareLinkAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+class CollectionLinkInline(admin.TabularInline):
+    model = CollectionLink
+    extra = 0
+    fields = ("created_at", "expires_at", "revoked_at")  # the token stays out of the admin
+    readonly_fields = ("created_at",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # links are made by the owner on the collection's page
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "owner", "created_at")
+    list_select_related = ("owner",)
+    search_fields = ("name", "owner__username")
+    raw_id_fields = ("owner", "shared_with")
+    inlines = (CollectionLinkInline,)

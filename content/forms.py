@@ -395,3 +395,18 @@ class NoteFilterForm(FilterForm):
 
 class FileFilterForm(FilterForm):
     sort_choices = [("newest", "Newest"), ("name", "Name"), ("size", "Largest")]
+
+
+class CollectionForm(forms.Form):
+    name = forms.CharField(max_length=100, strip=True)
+    description = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the collection a name.")
+        return name
+
+
+class ShareWithForm(forms.Form):
+    username = forms.CharField(max_length=150, strip=True, label="Share with (username)")

@@ -307,18 +307,16 @@ class StoredFile(OwnedItem):
         return self.name
 
 
-class ShareLink(models.Model):
-    """A public, revocable link to one file: whoever has the token may download it until it expires."""
+class PublicLink(models.Model):
+    """What every public, revocable link shares: an unguessable token, an optional expiry, a revoke."""
 
-    file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="share_links")
     token = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    download_count = models.PositiveIntegerField(default=0, editable=False)
 
-    def __str__(self) -> str:
-        return f"Share link for {self.file_id}"
+    class Meta:
+        abstract = True
 
     def is_active(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -329,3 +327,54 @@ class ShareLink(models.Model):
         if self.revoked_at is not None:
             return "revoked"
         return "active" if self.is_active() else "expired"
+
+
+class ShareLink(PublicLink):
+    """A public, revocable link to one file: whoever has the token may download it until it expires."""
+
+    file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="share_links")
+    download_count = models.PositiveIntegerField(default=0, editable=False)
+
+    def __str__(self) -> str:
+        return f"Share link for {self.file_id}"
+
+
+class Collection(models.Model):
+    """A named set of the owner's bookmarks (a bookmark is in at most one collection, as in
+    Linkwarden), readable by the users it is shared with and by whoever holds an active link."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections")
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    shared_with = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="shared_collections"
+    )
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(F("owner"), Lower("name"), name="content_collection_owner_name_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollectionItem(models.Model):
+    """A bookmark's place in a collection (unique per bookmark: moving replaces it)."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
+    bookmark = models.OneToOneField(Bookmark, on_delete=models.CASCADE, related_name="collection_item")
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"{self.bookmark_id} in {self.collection_id}"
+
+
+class CollectionLink(PublicLink):
+    """A public, read-only, revocable link to one collection."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="links")
+
+    def __str__(self) -> str:
+        return f"Link to collection {self.collection_id}"

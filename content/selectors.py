@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
@@ -28,11 +28,21 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, Concat, Lower
 from django.urls import reverse
 
 from content.caches import LISTS
-from content.models import Bookmark, Note, Project, ShareLink, StoredFile, Tag, Task
+from content.models import (
+    Bookmark,
+    Collection,
+    CollectionLink,
+    Note,
+    Project,
+    ShareLink,
+    StoredFile,
+    Tag,
+    Task,
+)
 
 MODELS: dict[str, type[Model]] = {
     "bookmark": Bookmark,
@@ -122,10 +132,12 @@ class ListPage:
 
 @dataclass(frozen=True)
 class CachedList:
-    """What a list page shows from the database: the page, and the owner's tags (filter menu)."""
+    """What a list page shows from the database: the page, the owner's tags (filter menu) and any
+    other choices the page offers (the bookmark list's "Move to collection")."""
 
     page: ListPage
     tags: list[Tag]
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def cached_list(owner_id: int, name: str, params: str, compute: Callable[[], CachedList]) -> CachedList:
@@ -144,8 +156,20 @@ def owner_tags(owner_id: int) -> list[Tag]:
     return list(Tag.objects.filter(owner_id=owner_id).order_by(Lower("name")))
 
 
+def tag_family(tag_id: int) -> QuerySet[Tag]:
+    """The tag and its children: a slash makes a path, so ``dev`` includes ``dev/python`` and
+    ``dev/python/async`` (not ``devops``). The same owner, case-insensitively; a subquery."""
+    name = Tag.objects.filter(pk=tag_id).values("name")[:1]
+    parent = Tag.objects.filter(pk=tag_id).values("owner_id")[:1]
+    children = Q(owner_id=Subquery(parent), name__istartswith=Concat(Subquery(name), Value("/")))
+    return Tag.objects.filter(Q(pk=tag_id) | children)
+
+
 def _tagged(queryset: QuerySet[Any], tag_id: int | None) -> QuerySet[Any]:
-    return queryset.filter(tags__id=tag_id) if tag_id else queryset
+    """Items carrying the tag or one of its children (a semi-join, so no item is listed twice)."""
+    if not tag_id:
+        return queryset
+    return queryset.filter(pk__in=queryset.model.objects.filter(tags__in=tag_family(tag_id)).values("pk"))
 
 
 def bookmarks_for(
@@ -284,7 +308,7 @@ class TaggedItems:
 def items_with_tag(owner_id: int, tag_id: int, limit: int = 50) -> TaggedItems:
     def newest(queryset: QuerySet[Any]) -> list[Any]:
         return list(
-            queryset.filter(owner_id=owner_id, tags__id=tag_id).order_by("-created_at", "-pk")[:limit]
+            _tagged(queryset.filter(owner_id=owner_id), tag_id).order_by("-created_at", "-pk")[:limit]
         )
 
     return TaggedItems(
@@ -348,6 +372,50 @@ def created_ids(
 
 def share_links_for(file: StoredFile) -> list[ShareLink]:
     return list(file.share_links.order_by("-created_at"))
+
+
+def collections_for(owner_id: int) -> QuerySet[Collection]:
+    """The owner's collections by name, each with ``n`` (its bookmarks)."""
+    return (
+        Collection.objects.filter(owner_id=owner_id).annotate(n=Count("items")).order_by(Lower("name"), "pk")
+    )
+
+
+def collection_choices(owner_id: int) -> dict[str, Any]:
+    """The bookmark list's "Move to collection" choices, cached with the page (``lists`` family)."""
+    return {"collections": list(collections_for(owner_id))}
+
+
+def collections_shared_with(user_id: int) -> QuerySet[Collection]:
+    return (
+        Collection.objects.filter(shared_with=user_id)
+        .select_related("owner")
+        .annotate(n=Count("items"))
+        .order_by(Lower("name"), "pk")
+    )
+
+
+def readable_collection(user_id: int, pk: int) -> Collection | None:
+    """The collection if ``user_id`` owns it or it is shared with them, else None (a 404)."""
+    return (
+        Collection.objects.filter(Q(owner_id=user_id) | Q(shared_with=user_id), pk=pk)
+        .select_related("owner")
+        .distinct()
+        .first()
+    )
+
+
+def collection_bookmarks(collection: Collection) -> QuerySet[Bookmark]:
+    """The collection's bookmarks, newest first, tags prefetched."""
+    return (
+        Bookmark.objects.filter(owner_id=collection.owner_id, collection_item__collection=collection)
+        .prefetch_related(_TAGS)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def collection_link_by_token(token: str) -> CollectionLink | None:
+    return CollectionLink.objects.select_related("collection").filter(token=token).first()
 
 
 def share_link_by_token(token: str) -> ShareLink | None:

@@ -27,11 +27,23 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from content import metadata, tagnames
+from content.caches import LISTS
 from content.events import Change, content_changed
 from content.importers.archive import Archive
 from content.importers.entries import BookmarkEntry, NoteEntry
 from content.importers.result import ImportResult
-from content.models import Bookmark, Note, Project, ShareLink, StoredFile, Tag, Task
+from content.models import (
+    Bookmark,
+    Collection,
+    CollectionItem,
+    CollectionLink,
+    Note,
+    Project,
+    ShareLink,
+    StoredFile,
+    Tag,
+    Task,
+)
 from content.recurrence import next_due
 from content.rendering import set_task
 from content.selectors import MODELS, TAG_RELATIONS, would_cycle
@@ -538,6 +550,84 @@ def revoke_share_link(link: ShareLink) -> ShareLink:
 def count_share_download(link: ShareLink) -> None:
     """A public download happened (a counter, not a content change: no event)."""
     ShareLink.objects.filter(pk=link.pk).update(download_count=F("download_count") + 1)
+
+
+# --- collections -------------------------------------------------------------------------------
+# A collection changes no item's indexed data (title, tags, flags), so these send no content_changed;
+# the bookmark list's "Move to collection" choices are cached with the list page, so the writes that
+# change the owner's collections (or their counts) bump the ``lists`` family after commit.
+
+
+def _collections_changed(owner_id: int) -> None:
+    transaction.on_commit(lambda: LISTS.invalidate(owner_id))
+
+
+class CollectionRejected(ValueError):
+    """A collection write that cannot be done; the message is for the user."""
+
+
+def create_collection(owner_id: int, name: str, description: str = "") -> Collection:
+    if Collection.objects.filter(owner_id=owner_id, name__iexact=name).exists():
+        raise CollectionRejected(f"You already have a collection named “{name}”.")
+    collection = Collection.objects.create(owner_id=owner_id, name=name, description=description)
+    _collections_changed(owner_id)
+    return collection
+
+
+def move_to_collection(owner_id: int, collection: Collection, ids: Iterable[int]) -> int:
+    """Put the owner's bookmarks among ``ids`` in ``collection`` (out of any other one)."""
+    if collection.owner_id != owner_id:
+        raise CollectionRejected("That is not your collection.")
+    with transaction.atomic():
+        found = _owned_ids(owner_id, "bookmark", ids)
+        CollectionItem.objects.filter(bookmark_id__in=found).exclude(collection=collection).delete()
+        CollectionItem.objects.bulk_create(
+            [CollectionItem(collection=collection, bookmark_id=pk) for pk in found],
+            batch_size=BATCH_SIZE,
+            ignore_conflicts=True,
+        )
+        _collections_changed(owner_id)
+    return len(found)
+
+
+def remove_from_collection(collection: Collection, bookmark_ids: Iterable[int]) -> int:
+    deleted, _ = CollectionItem.objects.filter(
+        collection=collection, bookmark_id__in=list(bookmark_ids)
+    ).delete()
+    _collections_changed(collection.owner_id)
+    return deleted
+
+
+def share_collection(collection: Collection, user: Any) -> None:
+    """Let another user read the collection (they see it under "Shared with me")."""
+    if user.pk == collection.owner_id:
+        raise CollectionRejected("You own this collection already.")
+    collection.shared_with.add(user)
+
+
+def unshare_collection(collection: Collection, user_id: int) -> None:
+    collection.shared_with.remove(user_id)
+
+
+def create_collection_link(
+    collection: Collection, *, expires_at: dt.datetime | None = None
+) -> CollectionLink:
+    return CollectionLink.objects.create(
+        collection=collection, token=secrets.token_urlsafe(32), expires_at=expires_at
+    )
+
+
+def revoke_collection_link(link: CollectionLink) -> CollectionLink:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+def delete_collection(collection: Collection) -> None:
+    """The collection, its links and shares go; its bookmarks stay."""
+    collection.delete()
+    _collections_changed(collection.owner_id)
 
 
 # --- several items at once (list pages' bulk bar) ----------------------------------------------

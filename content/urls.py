@@ -5,7 +5,19 @@ from __future__ import annotations
 from django.urls import path, register_converter
 
 import core.converters  # noqa: F401  (registers <dbid:>)
-from content.views import bookmarks, bulk, deletion, files, notes, projects, shares, tags, tasks, transfer
+from content.views import (
+    bookmarks,
+    bulk,
+    collections,
+    deletion,
+    files,
+    notes,
+    projects,
+    shares,
+    tags,
+    tasks,
+    transfer,
+)
 
 
 class TokenConverter:
@@ -59,6 +71,23 @@ urlpatterns = [
     path("files/<dbid:pk>/shares/<dbid:link_pk>/revoke/", files.share_revoke, name="share_revoke"),
     path("s/<token:token>/", shares.share_page, name="share_page"),
     path("s/<token:token>/download/", shares.share_download, name="share_download"),
+    path("collections/", collections.collection_list, name="collection_list"),
+    path("collections/<dbid:pk>/", collections.collection_detail, name="collection_detail"),
+    path("collections/<dbid:pk>/share/", collections.collection_share, name="collection_share"),
+    path(
+        "collections/<dbid:pk>/share/<dbid:user_pk>/remove/",
+        collections.collection_unshare,
+        name="collection_unshare",
+    ),
+    path("collections/<dbid:pk>/remove/", collections.collection_remove, name="collection_remove"),
+    path("collections/<dbid:pk>/links/", collections.collection_link_create, name="collection_link_create"),
+    path(
+        "collections/<dbid:pk>/links/<dbid:link_pk>/revoke/",
+        collections.collection_link_revoke,
+        name="collection_link_revoke",
+    ),
+    path("collections/<dbid:pk>/delete/", collections.collection_delete, name="collection_delete"),
+    path("c/<token:token>/", collections.collection_public, name="collection_public"),
     path("tags/", tags.tag_list, name="tag_list"),
     path("tags/new/", tags.tag_create, name="tag_create"),
     path("tags/<dbid:pk>/", tags.tag_detail, name="tag_detail"),

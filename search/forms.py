@@ -3,7 +3,9 @@
 Every parameter is checked here, so a bad value gives a clear message instead of an error page: an
 unknown kind, status or priority, a malformed date, a start date after the end date. A query longer
 than ``MAX_QUERY_LENGTH`` is shortened (with a notice), control characters and NUL bytes become
-spaces, and ``page``/``per_page`` are read leniently (a bad page is page 1).
+spaces, and ``page``/``per_page`` are read leniently (a bad page is page 1). The query's operators
+(search.query.parse) join the filters of the same name: ``tag:a`` adds a required tag, ``type:note``
+a kind, ``is:unread`` sets the flag unless the form's own field already did.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from search.query import (
     MAX_TAGS,
     MAX_WORDS,
     PAGE_SIZE,
+    ParsedQuery,
     SearchParams,
     clamp_int,
     count_words,
+    parse,
     words,
 )
 
@@ -35,6 +39,7 @@ YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(9998, 12, 31)
 LIST_FIELDS = ("kind", "tag", "status", "priority")
+FLAG_FIELDS = ("favorite", "read", "pinned")
 
 
 class QueryField(forms.CharField):
@@ -82,6 +87,7 @@ class SearchForm(forms.Form):
     def __init__(self, data: QueryDict | dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.notices: list[str] = []
+        self.parsed = ParsedQuery()
 
     def clean_q(self) -> str:
         text = " ".join(self.cleaned_data["q"].split())
@@ -89,14 +95,22 @@ class SearchForm(forms.Form):
             cut = text[: MAX_QUERY_LENGTH + 1]
             text = (cut.rsplit(" ", 1)[0] if " " in cut else cut)[:MAX_QUERY_LENGTH].rstrip()  # whole words
             self.notices.append(f"Your search was shortened to {MAX_QUERY_LENGTH} characters.")
-        if count_words(text) > MAX_WORDS:
+        self.parsed = parse(text)
+        if self.parsed.errors:
+            raise forms.ValidationError(self.parsed.errors)
+        if len(self.parsed.tags) > MAX_TAGS or any(len(name) > 100 for name in self.parsed.tags):
+            raise forms.ValidationError(f"Use at most {MAX_TAGS} tag: operators of at most 100 characters.")
+        free = self.parsed.text
+        if count_words(free) > MAX_WORDS:
             self.notices.append(f"Only the first {MAX_WORDS} words are searched.")
-        elif text and not words(text):
+        elif free and not words(free):
             self.notices.append("Search for letters or digits: punctuation alone matches nothing.")
         return text
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if "q" in data and "tag" in data and len({*data["tag"], *self.parsed.tags}) > MAX_TAGS:
+            self.add_error("tag", f"Pick at most {MAX_TAGS} tags, tag: operators included.")
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             self.add_error("until", "The end date is before the start date.")
@@ -106,17 +120,19 @@ class SearchForm(forms.Form):
         """The validated search (call after ``is_valid()``)."""
         data = self.cleaned_data
         flag = {"yes": True, "no": False}
+        parsed = self.parsed
+        flags = {name: flag.get(data[name], parsed.flags.get(name)) for name in FLAG_FIELDS}
         return SearchParams(
-            terms=words(data["q"]),
-            kinds=tuple(data["kind"]),
-            tags=tuple(data["tag"]),
+            terms=words(parsed.text),
+            excluded=parsed.excluded,
+            phrases=parsed.phrases,
+            kinds=tuple(dict.fromkeys([*data["kind"], *parsed.kinds])),
+            tags=tuple(dict.fromkeys([*data["tag"], *parsed.tags])),
             since=data["since"],
             until=data["until"],
-            favorite=flag.get(data["favorite"]),
-            read=flag.get(data["read"]),
             statuses=tuple(data["status"]),
             priorities=tuple(data["priority"]),
-            pinned=flag.get(data["pinned"]),
+            **flags,
             page=clamp_int(page, 1, 1, MAX_PAGE),
             per_page=clamp_int(per_page, PAGE_SIZE, 1, MAX_PER_PAGE),
         )

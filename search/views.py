@@ -65,7 +65,7 @@ def quick(request: HttpRequest) -> HttpResponse:
     """The header's drop-down: the best few hits for what is typed, and a link to all results."""
     form = SearchForm({"q": request.GET.get("q", "")})
     search = form.params(per_page=str(QUICK_HITS)) if form.is_valid() else None
-    if search is None or not search.terms:
+    if search is None or not (search.terms or search.filtered):
         return HttpResponse("")
     result = selectors.search(request.user.pk, search)
     context = {"result": result, "query": querystring(form.canonical())}
@@ -91,7 +91,7 @@ def api(request: HttpRequest) -> JsonResponse:
         )
     search = form.params(request.GET.get("page"), request.GET.get("per_page"))
     result = selectors.search(request.user.pk, search)
-    fields = ("total", "page", "pages", "per_page", "counts", "took_ms", "cached")
+    fields = ("total", "page", "pages", "per_page", "counts", "corrected", "took_ms", "cached")
     return JsonResponse(
         {
             "query": form.cleaned_data["q"],

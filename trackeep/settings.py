@@ -406,7 +406,8 @@ RATE_LIMIT_POLICIES = [
      "url_names": ["accounts:password_reset"], "methods": ["POST"], "enforced_by": "django-ratelimit"},
     {"name": "share_link", "description": "share links", "window": 60, "limit": 30,
      "algorithm": "fixed_window", "identity": "ip", "outage": "local",
-     "url_names": ["content:share_page", "content:share_download"], "enforced_by": "django-ratelimit"},
+     "url_names": ["content:share_page", "content:share_download", "content:collection_public"],
+     "enforced_by": "django-ratelimit"},
 ]  # fmt: skip
 # django-ratelimit (the per-view rows above): counters on the state Redis, under their own key prefix;
 # a Redis error is handled by the row's outage mode, not by this library.

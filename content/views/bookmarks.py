@@ -4,32 +4,32 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from content import selectors, services
-from content.forms import BookmarkFilterForm, BookmarkForm, yes_no
+from content.forms import BookmarkForm
 from content.models import URL_MAX, Bookmark
 from content.views.common import list_page, owned, posted, row_or_redirect
+from content.views.listing import LISTS
 
 TOGGLES = {"read": "is_read", "favorite": "is_favorite"}
 
 
 @login_required
 def bookmark_list(request: HttpRequest) -> HttpResponse:
-    def rows(filters: BookmarkFilterForm) -> QuerySet[Bookmark]:
-        return selectors.bookmarks_for(
-            request.user.pk,
-            tag_id=filters.value("tag"),
-            favorite=yes_no(filters.value("favorite")),
-            read=yes_no(filters.value("read")),
-            sort=filters.value("sort") or "newest",
-        )
-
-    return list_page(request, "bookmark", BookmarkFilterForm, rows, "content/bookmarks/list.html")
+    form_class, rows = LISTS["bookmark"]
+    owner_id = request.user.pk
+    return list_page(
+        request,
+        "bookmark",
+        form_class,
+        lambda filters: rows(owner_id, filters),
+        "content/bookmarks/list.html",
+        extra=selectors.collection_choices,
+    )
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""The list pages' bulk bar: tag, untag, mark read or favourite several ticked items at once.
+"""The list pages' bulk bar: tag, untag, mark read or favourite, move to a collection several ticked
+items at once.
 
 Deleting several items keeps its own confirmation page (``deletion.bulk_delete``); these actions
 change nothing that cannot be changed back, so they apply at once and say what they did. Ids of
@@ -12,11 +13,14 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from content import services, tagnames
+from content.models import Collection
 from content.views.common import KindInfo, safe_next
-from content.views.deletion import BULK_MAX, kind_info
+from content.views.deletion import kind_info
+from content.views.listing import TooMany, selected_ids
 
 TAG_ACTIONS = ("tag", "untag")
 BOOKMARK_FLAGS: dict[str, dict[str, bool]] = {
@@ -36,13 +40,21 @@ def _count(info: KindInfo, n: int) -> str:
 def bulk_action(request: HttpRequest, kind: str) -> HttpResponse:
     info = kind_info(kind)
     action = request.POST.get("action", "")
-    if action not in TAG_ACTIONS and not (kind == "bookmark" and action in BOOKMARK_FLAGS):
+    if action not in TAG_ACTIONS and not (
+        kind == "bookmark" and (action in BOOKMARK_FLAGS or action == "move")
+    ):
         return HttpResponseBadRequest("Unknown action.")
     back = HttpResponseRedirect(safe_next(request, info.list_url))
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()][:BULK_MAX]
+    try:
+        ids = selected_ids(request, kind)
+    except TooMany as refused:
+        messages.error(request, str(refused))
+        return back
     if not ids:
         messages.info(request, f"Tick the {info.plural} to change first.")
         return back
+    if action == "move":
+        return _move(request, ids, back)
     if action in BOOKMARK_FLAGS:
         done = services.set_bookmarks_flags(request.user.pk, ids, **BOOKMARK_FLAGS[action])
         messages.success(request, f"Updated {_count(info, done)}.")
@@ -56,4 +68,14 @@ def bulk_action(request: HttpRequest, kind: str) -> HttpResponse:
     label = ", ".join(f"“{name}”" for name in names)
     verb = f"Added {label} to" if action == "tag" else f"Removed {label} from"
     messages.success(request, f"{verb} {_count(info, done)}.")
+    return back
+
+
+def _move(request: HttpRequest, ids: list[int], back: HttpResponse) -> HttpResponse:
+    """Bookmarks into one of the user's collections (out of any other); another's collection: 404."""
+    raw = request.POST.get("collection", "")
+    pk = int(raw) if raw.isdecimal() else 0
+    collection = get_object_or_404(Collection, pk=pk, owner_id=request.user.pk)
+    done = services.move_to_collection(request.user.pk, collection, ids)
+    messages.success(request, f"Moved {done} bookmark{'' if done == 1 else 's'} to “{collection.name}”.")
     return back

@@ -86,6 +86,7 @@ def list_page(
     form_class: Callable[..., Form],
     rows: Callable[[Any], QuerySet[Any]],
     template: str,
+    extra: Callable[[int], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     """A filtered, paginated list page. Its rows, position and the owner's tags come from the
     ``lists`` cache keyed by the filter and page parameters as sent; only a miss builds the
@@ -100,7 +101,7 @@ def list_page(
         page = selectors.ListPage(
             list(found.object_list), found.number, found.paginator.num_pages, found.paginator.count
         )
-        return selectors.CachedList(page, tags)
+        return selectors.CachedList(page, tags, extra(owner_id) if extra is not None else {})
 
     cached = selectors.cached_list(owner_id, kind, params, compute)
     context = {
@@ -109,5 +110,6 @@ def list_page(
         "all_tags": cached.tags,
         "query": query_without_page(request),
         "here": request.get_full_path(),
+        **cached.extra,
     }
     return render(request, template, context)

@@ -14,8 +14,7 @@ from django.views.decorators.http import require_POST
 from content import services
 from content.models import Note, Project, StoredFile, Tag, Task
 from content.views.common import KINDS, KindInfo, owned
-
-BULK_MAX = 500
+from content.views.listing import TooMany, selected_ids
 
 
 def kind_info(kind: str) -> KindInfo:
@@ -56,7 +55,11 @@ def confirm_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def bulk_delete(request: HttpRequest, kind: str) -> HttpResponse:
     """First post (from a list's checkboxes): confirmation page. Second post (confirm=yes): delete."""
     info = kind_info(kind)
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()][:BULK_MAX]
+    try:
+        ids = selected_ids(request, kind)
+    except TooMany as refused:
+        messages.error(request, str(refused))
+        return redirect(info.list_url)
     items = list(info.model._default_manager.filter(owner_id=request.user.pk, pk__in=ids))
     if not items:
         messages.info(request, f"Tick the {info.plural} to delete first.")

@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,22 +15,22 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from content import selectors, services
-from content.forms import FileEditForm, FileFilterForm, FileUploadForm, ShareLinkForm
+from content.forms import FileEditForm, FileUploadForm, ShareLinkForm
 from content.models import ShareLink, StoredFile
 from content.serving import file_response
 from content.sniff import describe, is_inline_safe
 from content.uploads import UploadRejected, UploadTooLarge, limit_uploads, too_large_message, upload_refused
 from content.views.common import list_page, owned, posted
+from content.views.listing import LISTS
 
 
 @login_required
 def file_list(request: HttpRequest) -> HttpResponse:
-    def rows(filters: FileFilterForm) -> QuerySet[StoredFile]:
-        return selectors.files_for(
-            request.user.pk, tag_id=filters.value("tag"), sort=filters.value("sort") or "newest"
-        )
-
-    return list_page(request, "file", FileFilterForm, rows, "content/files/list.html")
+    form_class, rows = LISTS["file"]
+    owner_id = request.user.pk
+    return list_page(
+        request, "file", form_class, lambda filters: rows(owner_id, filters), "content/files/list.html"
+    )
 
 
 @csrf_exempt  # the size check must be installed before the body is read; CSRF is checked right after

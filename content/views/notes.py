@@ -4,32 +4,28 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from content import selectors, services
-from content.forms import NoteFilterForm, NoteForm, yes_no
+from content.forms import NoteForm
 from content.models import Note
 from content.rendering import render_markdown
 from content.views.common import list_page, owned, posted, row_or_redirect
+from content.views.listing import LISTS
 
 PREVIEW_MAX_CHARS = 200_000
 
 
 @login_required
 def note_list(request: HttpRequest) -> HttpResponse:
-    def rows(filters: NoteFilterForm) -> QuerySet[Note]:
-        return selectors.notes_for(
-            request.user.pk,
-            tag_id=filters.value("tag"),
-            pinned=yes_no(filters.value("pinned")),
-            sort=filters.value("sort") or "updated",
-        )
-
-    return list_page(request, "note", NoteFilterForm, rows, "content/notes/list.html")
+    form_class, rows = LISTS["note"]
+    owner_id = request.user.pk
+    return list_page(
+        request, "note", form_class, lambda filters: rows(owner_id, filters), "content/notes/list.html"
+    )
 
 
 @login_required

@@ -8,24 +8,33 @@ served with the same rules as the owner's download (``content.serving``).
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from content import selectors, services
-from content.models import ShareLink
+from content.models import PublicLink, ShareLink
 from content.serving import file_response
 from content.sniff import describe
 from core.ratelimit import per_view
 
+PublicLinkT = TypeVar("PublicLinkT", bound=PublicLink)
 
-def _link_or_gone(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
-    link = selectors.share_link_by_token(token)
+
+def active_or_gone(request: HttpRequest, link: PublicLinkT | None) -> PublicLinkT | HttpResponse:
+    """The link if it works; 404 for an unknown token, a 410 page for an expired or revoked link
+    (file share links and collection links alike)."""
     if link is None:
-        raise Http404("No such share link.")
+        raise Http404("No such link.")
     if not link.is_active():
         return render(request, "content/shares/gone.html", {"link": link}, status=410)
     return link
+
+
+def _link_or_gone(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
+    return active_or_gone(request, selectors.share_link_by_token(token))
 
 
 @never_cache

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,23 +11,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from content import quickadd, selectors, services
-from content.forms import TaskFilterForm, TaskForm, TaskMoveForm
+from content.forms import TaskForm, TaskMoveForm
 from content.models import TITLE_MAX, Project, Task
 from content.views.common import list_page, owned, posted, row_or_redirect, safe_next
+from content.views.listing import LISTS
 
 
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
-    def rows(filters: TaskFilterForm) -> QuerySet[Task]:
-        return selectors.tasks_for(
-            request.user.pk,
-            tag_id=filters.value("tag"),
-            status=filters.value("status") or None,
-            priority=filters.value("priority") or None,
-            sort=filters.value("sort") or "newest",
-        )
-
-    return list_page(request, "task", TaskFilterForm, rows, "content/tasks/list.html")
+    form_class, rows = LISTS["task"]
+    owner_id = request.user.pk
+    return list_page(
+        request, "task", form_class, lambda filters: rows(owner_id, filters), "content/tasks/list.html"
+    )
 
 
 @login_required

@@ -7,6 +7,13 @@ prefix), ``ranked`` (best first) and ``marked_rows`` (title and snippet with hig
 by the database). Highlights travel as segments, ``[[text, marked], ...]``: markers are control
 characters the indexer strips from content, so user text can never forge one, and templates
 escape every segment.
+
+Operators (search.query): excluded words remove the rows the vendor's ``match`` finds for them (a
+subquery, so it works without positive words too); phrases go through the vendor's
+``match_phrase``; a tag filter includes the tag's children (``dev`` includes ``dev/python``).
+Typo tolerance: when words find nothing, ``suggest`` maps each word to the closest word of the
+user's own items (search.backends.typos), and the search runs once more with those; the result says
+so in ``corrected``.
 """
 
 from __future__ import annotations
@@ -16,12 +23,14 @@ import math
 import re
 import time
 from abc import ABC, abstractmethod
+from dataclasses import replace
 from typing import Any, ClassVar
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from search.backends import typos
 from search.models import KINDS, DocumentTag, SearchDocument
 from search.query import SearchParams
 
@@ -82,6 +91,16 @@ class SearchBackend(ABC):
         """Only the rows containing every term (as a word prefix) in title, tags, body or URL."""
 
     @abstractmethod
+    def match_phrase(
+        self, rows: QuerySet[SearchDocument], phrase: tuple[str, ...]
+    ) -> QuerySet[SearchDocument]:
+        """Only the rows containing the words of ``phrase`` next to each other, in this order."""
+
+    def suggest(self, user_id: int, terms: tuple[str, ...]) -> tuple[str, ...]:
+        """``terms`` with each word replaced by the closest word of the user's items (typo tolerance)."""
+        return typos.closest_words(user_id, terms)
+
+    @abstractmethod
     def ranked(self, rows: QuerySet[SearchDocument], terms: tuple[str, ...]) -> QuerySet[SearchDocument]:
         """Matched rows, best first: title matches above tag matches above body matches."""
 
@@ -92,11 +111,14 @@ class SearchBackend(ABC):
     def search(self, user_id: int, params: SearchParams) -> dict[str, Any]:
         """One page of ``user_id``'s matching items, per-kind counts and the compute time (ms)."""
         started = time.perf_counter()
-        rows = self.filtered(SearchDocument.objects.filter(owner_id=user_id), user_id, params)
-        if params.terms:
-            rows = self.match(rows, params.terms)
-        found = dict(rows.order_by().values_list("kind").annotate(n=Count("pk")))
-        counts = {kind: int(found.get(kind, 0)) for kind in KINDS}
+        rows, counts = self._matching(user_id, params, params.terms)
+        corrected: tuple[str, ...] = ()
+        if params.terms and not any(counts.values()) and not params.phrases:
+            suggested = self.suggest(user_id, params.terms)
+            if suggested != params.terms:
+                rows, counts = self._matching(user_id, params, suggested)
+                params = replace(params, terms=suggested)
+                corrected = suggested
         total = sum(counts[kind] for kind in params.kinds or KINDS)
         pages = max(1, math.ceil(total / params.per_page))
         page = min(params.page, pages)
@@ -118,9 +140,25 @@ class SearchBackend(ABC):
             "per_page": params.per_page,
             "counts": counts,
             "hits": hits,
+            "corrected": list(corrected),
             "backend": self.name,
             "compute_ms": round((time.perf_counter() - started) * 1000, 2),
         }
+
+    def _matching(
+        self, user_id: int, params: SearchParams, terms: tuple[str, ...]
+    ) -> tuple[QuerySet[SearchDocument], dict[str, int]]:
+        """The rows matching ``terms`` and everything else in ``params``, and their per-kind counts."""
+        owned = SearchDocument.objects.filter(owner_id=user_id)
+        rows = self.filtered(owned, user_id, params)
+        if terms:
+            rows = self.match(rows, terms)
+        for phrase in params.phrases:
+            rows = self.match_phrase(rows, phrase)
+        for word in params.excluded:
+            rows = rows.exclude(pk__in=self.match(owned, (word,)).values("pk"))
+        found = dict(rows.order_by().values_list("kind").annotate(n=Count("pk")))
+        return rows, {kind: int(found.get(kind, 0)) for kind in KINDS}
 
     @staticmethod
     def filtered(
@@ -128,7 +166,8 @@ class SearchBackend(ABC):
     ) -> QuerySet[SearchDocument]:
         """Every filter except the kinds (the per-kind counts ignore those)."""
         for name in params.tags:
-            tagged = DocumentTag.objects.filter(owner_id=user_id, name=name).values("document_id")
+            family = Q(name=name) | Q(name__startswith=f"{name}/")  # a parent tag includes its children
+            tagged = DocumentTag.objects.filter(family, owner_id=user_id).values("document_id")
             rows = rows.filter(pk__in=tagged)
         zone = timezone.get_current_timezone()
         if params.since:

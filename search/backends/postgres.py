@@ -4,6 +4,9 @@ Words become a prefix ``tsquery`` (``'pyth':* & 'tip':*``) through ``to_tsquery`
 configuration; the words are letters and digits only (search.query), so no user text is ever parsed
 as tsquery syntax. Ranking is ``ts_rank`` with weights title A=1.0, tags B=0.4, body C=0.2, URL
 D=0.1; highlights come from ``ts_headline``, which PostgreSQL evaluates only for the rows of the page.
+A phrase is ``'a' <-> 'b'``. Typo tolerance uses ``pg_trgm`` (migration 0002 creates it when the
+database role may) over the user's own words (``ts_stat``); without the extension it falls back to
+search.backends.typos.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.db import connection
 from django.db.models import BooleanField, Expression, F, Func, QuerySet
 
 from search.backends.base import ROW_FIELDS, START, STOP, SearchBackend, marked_segments
@@ -41,8 +45,51 @@ def tsquery(terms: tuple[str, ...]) -> SearchQuery:
     return SearchQuery(" & ".join(f"{term}:*" for term in terms), config=TEXT_CONFIG, search_type="raw")
 
 
+def phrase_query(phrase: tuple[str, ...]) -> SearchQuery:
+    return SearchQuery(" <-> ".join(phrase), config=TEXT_CONFIG, search_type="raw")
+
+
+# For each term (in order): itself when it is a word, or the prefix of one, of the user's items;
+# else the most similar word (pg_trgm's % operator: similarity above pg_trgm.similarity_threshold).
+# The ts_stat argument is a query text built from an integer user id only.
+_SUGGEST_SQL = """
+WITH vocabulary AS MATERIALIZED (SELECT word FROM ts_stat(%s))
+SELECT CASE
+    WHEN EXISTS (SELECT 1 FROM vocabulary WHERE word LIKE term || '%%') THEN term
+    ELSE COALESCE(
+        (SELECT word FROM vocabulary WHERE word %% term ORDER BY similarity(word, term) DESC, word LIMIT 1),
+        term)
+END
+FROM unnest(%s::text[]) WITH ORDINALITY AS t(term, n) ORDER BY n
+"""
+
+
 class PostgresSearchBackend(SearchBackend):
     name = "postgresql"
+
+    def __init__(self, trigrams: bool | None = None) -> None:
+        self._trigrams = trigrams  # None: ask the database once
+
+    def has_trigrams(self) -> bool:
+        if self._trigrams is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+                self._trigrams = cursor.fetchone() is not None
+        return self._trigrams
+
+    def suggest(self, user_id: int, terms: tuple[str, ...]) -> tuple[str, ...]:
+        if not self.has_trigrams():
+            return super().suggest(user_id, terms)
+        table = connection.ops.quote_name(SearchDocument._meta.db_table)
+        stat = f"SELECT {VECTOR_COLUMN} FROM {table} WHERE owner_id = {int(user_id)}"
+        with connection.cursor() as cursor:
+            cursor.execute(_SUGGEST_SQL, [stat, list(terms)])
+            return tuple(row[0] for row in cursor.fetchall())
+
+    def match_phrase(
+        self, rows: QuerySet[SearchDocument], phrase: tuple[str, ...]
+    ) -> QuerySet[SearchDocument]:
+        return rows.filter(Matches(VectorColumn(), phrase_query(phrase)))
 
     def match(self, rows: QuerySet[SearchDocument], terms: tuple[str, ...]) -> QuerySet[SearchDocument]:
         return rows.filter(Matches(VectorColumn(), tsquery(terms)))

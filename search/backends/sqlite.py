@@ -4,7 +4,8 @@ Words become an FTS5 query of quoted prefix terms (``"pyth"* "tip"*``: all must 
 letters and digits only (search.query), so no user text is parsed as FTS5 syntax. Ranking is
 ``bm25`` with column weights title 10, tags 4, body 1, URL 0.5 (lower is better in FTS5);
 highlights come from ``highlight()`` and ``snippet()``. The table is reached through the ``fts``
-relation as an INNER JOIN: FTS5 refuses MATCH on the nullable side of a LEFT JOIN.
+relation as an INNER JOIN: FTS5 refuses MATCH on the nullable side of a LEFT JOIN. A phrase is
+the FTS5 phrase ``"a b"``, matched in a subquery (one MATCH per table scan).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from django.db.models import F, FloatField, Func, Lookup, QuerySet, TextField, Value
 
 from search.backends.base import ROW_FIELDS, START, STOP, SearchBackend, marked_segments
-from search.models import Fts5TableColumn, SearchDocument
+from search.models import Fts5TableColumn, FtsEntry, SearchDocument
 
 BM25_WEIGHTS = (10.0, 4.0, 1.0, 0.5)  # title, tags, body, url (the FTS5 column order)
 TITLE_COLUMN, BODY_COLUMN = 0, 2
@@ -42,6 +43,12 @@ class Fts5SearchBackend(SearchBackend):
 
     def match(self, rows: QuerySet[SearchDocument], terms: tuple[str, ...]) -> QuerySet[SearchDocument]:
         return rows.filter(fts__table__match=fts_query(terms))
+
+    def match_phrase(
+        self, rows: QuerySet[SearchDocument], phrase: tuple[str, ...]
+    ) -> QuerySet[SearchDocument]:
+        found = FtsEntry.objects.filter(table__match='"' + " ".join(phrase) + '"').values("document_id")
+        return rows.filter(pk__in=found)
 
     def ranked(self, rows: QuerySet[SearchDocument], terms: tuple[str, ...]) -> QuerySet[SearchDocument]:
         weights = [Value(weight) for weight in BM25_WEIGHTS]

@@ -91,3 +91,56 @@ def test_editing_keeps_its_own_address_without_a_duplicate_warning(client_of: Cl
         reverse("content:bookmark_edit", args=[bookmark.pk]), {"url": "https://example.com/", "title": "New"}
     )
     assert response.status_code == 302
+
+
+def test_a_parent_tag_lists_the_items_of_its_children(client_of: Client, owner: Any, stranger: Any) -> None:
+    parent = services.create_bookmark(owner, url="https://a.example/", title="Editors", tags=["Dev"])
+    child = services.create_bookmark(owner, url="https://b.example/", title="Typing", tags=["dev/Python"])
+    both = services.create_note(owner, title="Asyncio", tags=["Dev", "Dev/Python/async"])
+    services.create_bookmark(owner, url="https://c.example/", title="Pipelines", tags=["devops"])
+    services.create_bookmark(stranger, url="https://d.example/", title="Theirs", tags=["dev/x"])
+    dev = owner.content_tags.get(name="Dev")
+    listed = client_of.get(reverse("content:bookmark_list"), {"tag": dev.pk}).content.decode()
+    assert "Editors" in listed and "Typing" in listed
+    assert "Pipelines" not in listed and "Theirs" not in listed
+    notes = client_of.get(reverse("content:note_list"), {"tag": dev.pk}).context["page"]
+    assert [note.pk for note in notes] == [both.pk]  # two matching tags, listed once
+    python = owner.content_tags.get(name="dev/Python")
+    narrower = client_of.get(reverse("content:bookmark_list"), {"tag": python.pk}).content.decode()
+    assert "Typing" in narrower and "Editors" not in narrower
+    page = client_of.get(reverse("content:tag_detail", args=[dev.pk])).content.decode()
+    assert all(title in page for title in ("Editors", "Typing", "Asyncio")) and "Pipelines" not in page
+    assert {parent.pk, child.pk} == {
+        b.pk for b in client_of.get(reverse("content:bookmark_list"), {"tag": dev.pk}).context["page"]
+    }
+
+
+def test_select_all_applies_a_bulk_action_to_every_page_of_the_filtered_list(
+    client_of: Client, owner: Any, stranger: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unread = [services.create_bookmark(owner, url=f"https://{n}.example/", is_read=False) for n in range(28)]
+    read = [services.create_bookmark(owner, url=f"https://r{n}.example/", is_read=True) for n in range(2)]
+    theirs = services.create_bookmark(stranger, url="https://x.example/", is_read=False)
+    page = client_of.get(reverse("content:bookmark_list"), {"read": "no"}).content.decode()
+    assert "or all 28 bookmarks of this list, on every page" in page
+    assert '<input type="hidden" name="filters" value="read=no">' in page
+    response = client_of.post(
+        reverse("content:bookmark_bulk"), {"all": "1", "filters": "read=no", "action": "favorite"}
+    )
+    assert response.status_code == 302
+    favourites = set(Bookmark.objects.filter(is_favorite=True).values_list("pk", flat=True))
+    assert favourites == {b.pk for b in unread}  # both pages, not the read ones, not the stranger's
+    assert theirs.pk not in favourites and not {b.pk for b in read} & favourites
+
+    confirm = client_of.post(reverse("content:bookmark_bulk_delete"), {"all": "1", "filters": "read=yes"})
+    assert "Delete 2 bookmarks?" in confirm.content.decode()
+    assert Bookmark.objects.filter(owner=owner).count() == 30  # nothing deleted before confirming
+
+    monkeypatch.setattr("content.views.listing.BULK_MAX", 5)
+    refused = client_of.post(
+        reverse("content:bookmark_bulk"), {"all": "1", "filters": "read=no", "action": "read"}, follow=True
+    )
+    assert "At most 5 items can be changed at once" in refused.content.decode()
+    assert Bookmark.objects.filter(owner=owner, is_read=True).count() == 2  # nothing changed
+    single = client_of.get(reverse("content:bookmark_list"), {"read": "yes"}).content.decode()
+    assert 'name="all"' not in single  # one page: ticking is enough

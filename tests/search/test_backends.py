@@ -18,6 +18,7 @@ from search import indexing
 from search.backends import get_backend
 from search.backends.base import SearchBackend
 from search.backends.fallback import LikeSearchBackend
+from search.forms import SearchForm
 from search.query import SearchParams, words
 from tests.factories import make_user
 from tests.search.conftest import Writer
@@ -27,6 +28,13 @@ def run(
     backend: SearchBackend, user: Any, query: str = "", per_page: int = 50, **filters: Any
 ) -> dict[str, Any]:
     return backend.search(user.pk, SearchParams(terms=words(query), per_page=per_page, **filters))
+
+
+def ask(backend: SearchBackend, user: Any, query: str) -> dict[str, Any]:
+    """A search typed in the query box, operators included (through the search form)."""
+    form = SearchForm({"q": query})
+    assert form.is_valid(), form.errors
+    return backend.search(user.pk, form.params(per_page="50"))
 
 
 def found(result: dict[str, Any]) -> list[tuple[str, int]]:
@@ -219,6 +227,62 @@ class BackendContract:
         if words(query) == ("quokka",):  # the syntax around the word is ignored
             assert found(result) == [ref(note)]
 
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("alpha tag:red", ("bm1", "bm2", "n1")),
+            ("alpha tag:RED tag:blue", ("bm2",)),
+            ("alpha is:fav", ("bm1",)),
+            ("alpha is:unread", ("bm1",)),
+            ("alpha is:read", ("bm2",)),
+            ("alpha is:pinned", ("n1",)),
+            ("alpha type:note", ("n1", "n2")),
+            ("type:tasks alpha type:file", ("t1", "t2", "f1")),
+            ("type:note tag:red", ("n1",)),
+            ("alpha -diary -recipes type:note", ()),
+            ("alpha -chor -taxes -scan -lease", ("bm1", "bm2", "n1", "n2")),
+            ("-alpha", ("other",)),
+            ('"alpha diary"', ("n1",)),
+            ('"diary alpha"', ()),
+            ('alpha -"reading list"', ("bm2", "t1", "t2", "n1", "n2", "f1")),
+        ],
+    )
+    def test_query_operators(
+        self,
+        backend: SearchBackend,
+        owner: Any,
+        corpus: dict[str, Any],
+        query: str,
+        expected: tuple[str, ...],
+    ) -> None:
+        result = ask(backend, owner, query)
+        assert set(found(result)) == refs(corpus, *expected)
+        assert result["total"] == len(expected)
+
+    def test_a_parent_tag_includes_its_children(
+        self, backend: SearchBackend, owner: Any, write: Writer
+    ) -> None:
+        child = write.bookmark(owner, "Typing", tags=["dev/python"])
+        grandchild = write.note(owner, "Asyncio", tags=["dev/python/async"])
+        parent = write.note(owner, "Editors", tags=["dev"])
+        write.note(owner, "Pipelines", tags=["devops"])
+        assert set(found(ask(backend, owner, "tag:dev"))) == {ref(child), ref(grandchild), ref(parent)}
+        assert set(found(ask(backend, owner, "tag:dev/python"))) == {ref(child), ref(grandchild)}
+        assert set(found(run(backend, owner, tags=("dev/python",)))) == {ref(child), ref(grandchild)}
+
+    def test_a_typo_finds_the_closest_word_of_the_users_items(
+        self, backend: SearchBackend, owner: Any, stranger: Any, write: Writer
+    ) -> None:
+        note = write.note(owner, "Quokka facts", "small marsupials")
+        write.note(stranger, "Wombats", "burrowing marsupial")
+        result = run(backend, owner, "quokak facts")
+        assert found(result) == [ref(note)]
+        assert result["corrected"] == ["quokka", "facts"]
+        exact = run(backend, owner, "quokka")
+        assert (found(exact), exact["corrected"]) == ([ref(note)], [])
+        nothing = run(backend, owner, "wombtas")  # only the stranger has that word
+        assert (found(nothing), nothing["corrected"]) == ([], [])
+
 
 class TestDatabaseBackend(BackendContract):
     @pytest.fixture
@@ -227,6 +291,22 @@ class TestDatabaseBackend(BackendContract):
 
     def test_the_vendor_gets_its_full_text_backend(self, backend: SearchBackend) -> None:
         assert backend.name == {"postgresql": "postgresql", "sqlite": "sqlite-fts5"}[connection.vendor]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+class TestPostgresWithoutTrigrams(BackendContract):
+    """The typo fallback when migration 0002 could not create pg_trgm."""
+
+    @pytest.fixture
+    def backend(self, db: None) -> SearchBackend:
+        from search.backends.postgres import PostgresSearchBackend
+
+        return PostgresSearchBackend(trigrams=False)
+
+    def test_the_database_has_the_extension_otherwise(self, db: None) -> None:
+        from search.backends.postgres import PostgresSearchBackend
+
+        assert PostgresSearchBackend().has_trigrams()
 
 
 class TestLikeBackend(BackendContract):

@@ -59,3 +59,50 @@ def test_live_results_and_a_kind_filter(page: Any) -> None:
     page.goto(f"{base}/content/notes/")
     page.locator(".quick-search input").press_sequentially("rottn", delay=40)
     page.locator(".quick-list a", has_text="Quokka facts").wait_for()
+
+
+def test_quick_search_with_the_keyboard(page: Any) -> None:
+    base = page.base_url
+    page.goto(f"{base}/content/notes/")
+    box = page.locator(".quick-search input")
+    page.locator("body").press("/")  # focuses the quick search from anywhere
+    page.locator(".quick-search input:focus").wait_for()
+    assert box.input_value() == ""  # the "/" was not typed into it
+    box.press_sequentially("quok", delay=40)
+    page.locator(".quick-list a", has_text="Quokka facts").wait_for()
+    options = page.locator(".quick-list a")
+    assert options.count() == 3  # two hits and "All results"
+
+    box.press("ArrowDown")
+    assert page.locator(".quick-list a.active").count() == 1
+    first = options.nth(0)
+    assert first.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    box.press("ArrowUp")  # wraps to "All results"
+    assert options.nth(2).get_attribute("aria-selected") == "true"
+    box.press("ArrowDown")  # wraps back to the first hit
+    assert first.get_attribute("aria-selected") == "true"
+
+    box.press("Escape")  # closes the drop-down, keeps the text
+    assert page.locator(".quick-list").count() == 0 and box.input_value() == "quok"
+
+    box.fill("")
+    box.press_sequentially("rottn", delay=40)
+    page.locator(".quick-list a", has_text="Quokka facts").wait_for()
+    target = page.locator(".quick-list a", has_text="Quokka facts").get_attribute("href")
+    box.press("ArrowDown")
+    box.press("Enter")  # opens the highlighted hit, not the full search page
+    page.wait_for_url(f"{base}{target}")
+
+    box = page.locator(".quick-search input")
+    box.press_sequentially("zebra", delay=40)
+    page.locator(".quick-list a", has_text="Zebra stripes").wait_for()
+    box.press("Enter")  # nothing highlighted: the form goes to the search page
+    page.wait_for_url(lambda url: urlsplit(url).path == "/search/" and "q=zebra" in url)
+    page.locator("#search-q").press("/")  # typed in a field, "/" is just a character
+    assert page.locator("#search-q").input_value().replace("/", "") == "zebra"
+    page.locator("#search-q").fill("zebra")
+    page.locator("#search-q").blur()
+    page.locator("body").press("/")  # the search page's own box
+    page.locator("#search-q:focus").wait_for()
+    assert page.locator("#search-q").input_value() == "zebra"

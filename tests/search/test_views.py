@@ -116,6 +116,10 @@ def test_punctuation_alone_gets_a_hint(client_of: Client, db: None) -> None:
         ({"since": "2024-02-01", "until": "2024-01-01"}, "until", "The end date is before the start date."),
         ({"tag": [f"t{n}" for n in range(11)]}, "tag", "Pick at most 10 tags."),
         ({"tag": "x" * 101}, "tag", "A tag name has at most 100 characters."),
+        ({"q": "x is:nope"}, "q", "Unknown “is:nope”: use is: with one of"),
+        ({"q": "type:cats"}, "q", "Unknown “type:cats”: use type: with one of bookmark, file, note, task."),
+        ({"q": " ".join(f"tag:t{n}" for n in range(11))}, "q", "Use at most 10 tag: operators"),
+        ({"q": "tag:a", "tag": [f"t{n}" for n in range(10)]}, "tag", "Pick at most 10 tags, tag: operators"),
     ],
 )
 def test_invalid_filters_give_a_clear_message_not_an_error(
@@ -168,6 +172,30 @@ def test_quick_search_shows_a_few_hits_and_a_link_to_all(
     assert body.count("<mark>Quokka</mark>") == 5
     assert f'href="{PAGE}?q=quok">All results (7)' in body
     assert client_of.get(reverse("search:quick"), {"q": " !! "}).content == b""
+
+
+def test_a_corrected_typo_is_announced_on_the_page_the_api_and_the_quick_search(
+    client_of: Client, owner: Any, write: Writer
+) -> None:
+    write.note(owner, "Quokka facts")
+    page = client_of.get(PAGE, {"q": "quokak"}).content.decode()
+    assert "showing results for <strong>quokka</strong>" in page and "<mark>Quokka</mark> facts" in page
+    answer = client_of.get(API, {"q": "quokak"}).json()
+    assert (answer["corrected"], answer["total"]) == (["quokka"], 1)
+    assert client_of.get(API, {"q": "quokka"}).json()["corrected"] == []
+    quick = client_of.get(reverse("search:quick"), {"q": "quokak"}, **HTMX).content.decode()
+    assert "Results for <strong>quokka</strong>" in quick
+
+
+def test_operators_work_in_the_page_and_the_quick_search(
+    client_of: Client, owner: Any, write: Writer
+) -> None:
+    write.note(owner, "Quokka facts", tags=["animals/marsupials"])
+    write.bookmark(owner, "Quokka site", is_favorite=True)
+    page = client_of.get(PAGE, {"q": "quokka tag:animals"}).content.decode()
+    assert "1 result" in page and "<mark>Quokka</mark> facts" in page and "site" not in page
+    quick = client_of.get(reverse("search:quick"), {"q": "is:fav"}, **HTMX).content.decode()
+    assert "Quokka site" in quick and "facts" not in quick
 
 
 def test_bookmark_links_only_use_web_addresses(client_of: Client, owner: Any, write: Writer) -> None:
