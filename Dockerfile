@@ -1,7 +1,8 @@
 # Trackeep application image. The default command serves HTTP with gunicorn sync workers (WSGI);
 # docker-compose.yml runs the same image as Daphne (WebSockets, ASGI), as the job worker and scheduler,
 # and as the one-shot migrate.
-FROM python:3.11-slim
+# 3.11.14 or later: earlier 3.11 releases have the quadratic HTMLParser of CVE-2025-6069.
+FROM python:3.11.14-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

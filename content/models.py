@@ -378,3 +378,46 @@ class CollectionLink(PublicLink):
 
     def __str__(self) -> str:
         return f"Link to collection {self.collection_id}"
+
+
+class ImportRun(models.Model):
+    """One file import, run by the background job ``content.jobs.run_import``.
+
+    The row is the import's progress and outcome, polled by its status page: ``processed`` of
+    ``total`` entries so far and the counts of an ``ImportResult``. The uploaded bytes wait in
+    storage at ``blob`` until the job has read them.
+    """
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUSES: ClassVar = [(QUEUED, "Waiting"), (RUNNING, "Importing"), (DONE, "Finished"), (FAILED, "Failed")]
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_runs")
+    what = models.CharField(max_length=20)  # "bookmarks", "archive" or "app"
+    source = models.CharField(max_length=20, blank=True)  # the app, for "app" imports
+    filename = models.CharField(max_length=255, blank=True)
+    blob = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    added = models.JSONField(default=dict)
+    duplicates = models.JSONField(default=dict)
+    invalid = models.JSONField(default=dict)
+    problems = models.JSONField(default=list)
+    more_problems = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.what} import {self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.DONE, self.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.processed * 100 // self.total) if self.total else 0

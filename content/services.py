@@ -762,7 +762,9 @@ def _link_tags(model: type[Model], names_by_item: dict[int, list[str]], owner_id
 def import_bookmarks(owner: Any, entries: Sequence[BookmarkEntry], result: ImportResult) -> ImportResult:
     """Add parsed browser bookmarks, skipping addresses the owner already has (or that repeat in
     the file), compared by their key (``content.urlkeys``)."""
-    known = set(Bookmark.objects.filter(owner_id=owner.pk).values_list("url_hash", flat=True))
+    keys = {url_hash(entry.url) for entry in entries}
+    owned = Bookmark.objects.filter(owner_id=owner.pk, url_hash__in=keys)
+    known = set(owned.values_list("url_hash", flat=True))
     now = timezone.now()
     new: list[Bookmark] = []
     tag_names: list[list[str]] = []

@@ -99,5 +99,6 @@ urlpatterns = [
     path("transfer/bookmarks/export/", transfer.export_bookmarks, name="export_bookmarks"),
     path("transfer/archive/import/", transfer.import_archive, name="import_archive"),
     path("transfer/apps/import/", transfer.import_app, name="import_app"),
+    path("transfer/imports/<dbid:pk>/", transfer.import_run, name="import_run"),
     path("transfer/archive/export/", transfer.export_archive, name="export_archive"),
 ]

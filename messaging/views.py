@@ -308,6 +308,9 @@ def remove_member(request: HttpRequest, conversation_id: int, user_id: int) -> H
 @require_POST
 def set_role(request: HttpRequest, conversation_id: int, user_id: int) -> HttpResponse:
     back = reverse("messaging:members", args=[conversation_id])
+    selectors.membership_or_404(
+        request.user.pk, conversation_id
+    )  # a stranger learns nothing, not even the form
     form = RoleForm(request.POST)
     if not form.is_valid():
         return _failed(request, MessagingError("Pick a role."), back)
@@ -323,6 +326,7 @@ def set_role(request: HttpRequest, conversation_id: int, user_id: int) -> HttpRe
 @require_POST
 def rename(request: HttpRequest, conversation_id: int) -> HttpResponse:
     back = reverse("messaging:members", args=[conversation_id])
+    selectors.membership_or_404(request.user.pk, conversation_id)
     form = RenameForm(request.POST)
     try:
         if not form.is_valid():

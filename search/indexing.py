@@ -150,21 +150,28 @@ def rebuild_user(
     chunk_size: int = CHUNK_SIZE,
     dry_run: bool = False,
     progress: Callable[[str, int], None] | None = None,
+    missing_only: bool = False,
 ) -> Rebuild:
-    """Re-index every item of ``user_id`` and drop rows whose items are gone (``search_reindex``).
+    """Re-index every item of ``user_id`` and drop rows whose items are gone (``search_reindex``);
+    with ``missing_only``, index just the items that have no row (``search_reindex --missing``: what
+    an interrupted import or a failed receiver left out) and touch nothing else.
 
-    Items are walked in primary-key order with keyset pagination, one chunk per transaction.
+    Items are walked in primary-key order with keyset pagination, one chunk per transaction, so an
+    interrupted run loses at most its current chunk and the next ``--missing`` run goes on from there.
     """
     report = Rebuild(user_id)
     for kind in KINDS:
         model = MODELS[kind]
         owned = model._default_manager.filter(owner_id=user_id)
-        stale = SearchDocument.objects.filter(owner_id=user_id, kind=kind).exclude(
-            object_id__in=owned.values("pk")
-        )
-        report.stale[kind] = (
-            stale.count() if dry_run else stale.delete()[1].get(SearchDocument._meta.label, 0)
-        )
+        indexed = SearchDocument.objects.filter(owner_id=user_id, kind=kind)
+        if missing_only:
+            owned = owned.exclude(pk__in=indexed.values("object_id"))
+            report.stale[kind] = 0
+        else:
+            stale = indexed.exclude(object_id__in=owned.values("pk"))
+            report.stale[kind] = (
+                stale.count() if dry_run else stale.delete()[1].get(SearchDocument._meta.label, 0)
+            )
         report.items[kind] = 0
         last = 0
         while True:

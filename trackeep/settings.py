@@ -272,6 +272,8 @@ STORAGES = {
 CONTENT_UPLOAD_MAX_BYTES = env.int("CONTENT_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Import files (browser bookmark HTML, Trackeep archives).
 CONTENT_IMPORT_MAX_BYTES = env.int("CONTENT_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
+# Seconds an import job may spend parsing a browser bookmark file (content.import_runs).
+CONTENT_IMPORT_PARSE_SECONDS = env.int("CONTENT_IMPORT_PARSE_SECONDS", default=30)
 # Fetch a bookmarked page's title in the background when none was given (off: title from the URL).
 CONTENT_FETCH_METADATA = env.bool("CONTENT_FETCH_METADATA", default=True)
 CONTENT_FETCH_TIMEOUT_SECONDS = env.float("CONTENT_FETCH_TIMEOUT_SECONDS", default=3.0)

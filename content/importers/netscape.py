@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -73,10 +74,15 @@ def decode(data: bytes) -> str:
     return text.replace("\x00", "")
 
 
+class ParseTimeout(ValueError):
+    """The parse passed its deadline (a malformed file on a quadratic HTMLParser, CVE-2025-6069)."""
+
+
 class _Parser(HTMLParser):
-    def __init__(self, result: ImportResult) -> None:
+    def __init__(self, result: ImportResult, deadline: float | None = None) -> None:
         super().__init__(convert_charrefs=True)
         self.result = result
+        self.deadline = deadline
         self.entries: list[BookmarkEntry] = []
         self.folders: list[_Folder] = []
         self.pending_folder = _Folder("", None)
@@ -93,6 +99,13 @@ class _Parser(HTMLParser):
         text = " ".join("".join(self._text or []).split())
         self._capture, self._text = None, None
         return text
+
+    def updatepos(self, i: int, j: int) -> int:
+        # HTMLParser.goahead calls this once per construct it consumes: the place to stop a parse
+        # whose cost per construct grows with the input.
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise ParseTimeout("the bookmark file took too long to parse")
+        return super().updatepos(i, j)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: (value or "") for name, value in attrs}
@@ -169,9 +182,10 @@ class _Parser(HTMLParser):
         self._last = entry
 
 
-def parse(data: bytes, result: ImportResult) -> list[BookmarkEntry]:
-    """The valid bookmarks in a Netscape bookmark file; invalid ones are counted in ``result``."""
-    parser = _Parser(result)
+def parse(data: bytes, result: ImportResult, deadline: float | None = None) -> list[BookmarkEntry]:
+    """The valid bookmarks in a Netscape bookmark file; invalid ones are counted in ``result``.
+    ParseTimeout when ``time.monotonic()`` passes ``deadline`` first."""
+    parser = _Parser(result, deadline)
     parser.feed(decode(data))
     parser.close()
     return parser.entries

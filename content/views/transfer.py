@@ -1,9 +1,10 @@
 """Import and export: browser bookmark files (Netscape HTML), other apps' exports (Pocket,
 Raindrop.io, Linkwarden, Karakeep, Wallabag) and the full Trackeep archive.
 
-Imports run synchronously in one transaction and answer with a result page counting what was
-added, skipped as a duplicate, or invalid (with the first reasons). The browser shows upload
-progress while the file is sent (static/js/content.js); there is no server-side progress stream.
+An import request only checks the upload and hands it to a background job
+(``content.import_runs``); the answer is the run's status page, which polls its progress (htmx)
+until the counts of what was added, skipped as a duplicate, or invalid (with the first reasons) are
+final. The browser shows upload progress while the file is sent (static/js/content.js).
 """
 
 from __future__ import annotations
@@ -15,22 +16,19 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from content import selectors, services
+from content import import_runs, selectors
 from content.exporters import archive as archive_export
 from content.exporters import netscape as netscape_export
 from content.forms import AppImportForm, ImportForm, import_too_large_message
-from content.importers import archive as archive_import
 from content.importers import netscape as netscape_import
 from content.importers.apps import SOURCES
-from content.importers.common import ExportError
-from content.importers.result import ImportResult
+from content.models import ImportRun
 from content.uploads import limit_uploads, upload_refused
-
-NOT_A_BOOKMARK_FILE = "This is not a browser bookmark file (the HTML export of Chrome, Firefox or Safari)."
 
 
 def _form(
@@ -57,12 +55,18 @@ def transfer(request: HttpRequest) -> HttpResponse:
     return _page(request)
 
 
-def _result(request: HttpRequest, result: ImportResult, what: str) -> HttpResponse:
-    context = {"result": result, "what": what}
-    template = (
-        "content/_import_result.html" if getattr(request, "htmx", False) else "content/import_result.html"
-    )
-    return render(request, template, context)
+def _started(request: HttpRequest, run: ImportRun) -> HttpResponse:
+    """To the run's status page (htmx follows ``HX-Redirect``, a plain form the 303)."""
+    url = run_url(run)
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url, permanent=False)
+
+
+def run_url(run: ImportRun) -> str:
+    return reverse("content:import_run", args=[run.pk])
 
 
 def _refused(request: HttpRequest, form_name: str, form: ImportForm, status: int) -> HttpResponse:
@@ -106,14 +110,12 @@ def import_bookmarks(request: HttpRequest) -> HttpResponse:
     form, status = _bound_form(request, "bookmark_form")
     if status == 413 or not form.is_valid():
         return _refused(request, "bookmark_form", form, status)
-    data = form.cleaned_data["file"].read()
-    if not netscape_import.looks_like_bookmark_file(data):
-        form.add_error("file", NOT_A_BOOKMARK_FILE)
+    upload = form.cleaned_data["file"]
+    if not netscape_import.looks_like_bookmark_file(upload.read(2048)):
+        form.add_error("file", import_runs.NOT_A_BOOKMARK_FILE)
         return _refused(request, "bookmark_form", form, 400)
-    result = ImportResult()
-    entries = netscape_import.parse(data, result)
-    services.import_bookmarks(request.user, entries, result)
-    return _result(request, result, "bookmarks")
+    upload.seek(0)
+    return _started(request, import_runs.start(request.user, "bookmarks", upload))
 
 
 @_size_checked
@@ -123,14 +125,7 @@ def import_archive(request: HttpRequest) -> HttpResponse:
     form, status = _bound_form(request, "archive_form")
     if status == 413 or not form.is_valid():
         return _refused(request, "archive_form", form, status)
-    result = ImportResult()
-    try:
-        archive = archive_import.read_archive(form.cleaned_data["file"], result)
-    except archive_import.ArchiveError as error:
-        form.add_error("file", str(error))
-        return _refused(request, "archive_form", form, 400)
-    services.import_archive(request.user, archive, result)
-    return _result(request, result, "archive")
+    return _started(request, import_runs.start(request.user, "archive", form.cleaned_data["file"]))
 
 
 @_size_checked
@@ -140,14 +135,17 @@ def import_app(request: HttpRequest) -> HttpResponse:
     form, status = _bound_form(request, "app_form", AppImportForm)
     if status == 413 or not form.is_valid():
         return _refused(request, "app_form", form, status)
-    result = ImportResult()
-    try:
-        bookmarks, notes = SOURCES[form.cleaned_data["source"]].read(form.cleaned_data["file"].read(), result)
-    except ExportError as error:
-        form.add_error("file", str(error))
-        return _refused(request, "app_form", form, 400)
-    services.import_items(request.user, bookmarks, notes, result)
-    return _result(request, result, "bookmarks")
+    run = import_runs.start(request.user, "app", form.cleaned_data["file"], form.cleaned_data["source"])
+    return _started(request, run)
+
+
+@login_required
+def import_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """An import's progress, then its result; the htmx poll asks for the panel alone."""
+    run = get_object_or_404(ImportRun, pk=pk, owner=request.user)
+    context = {"run": run, "result": import_runs.result_of(run)}
+    template = "content/_import_run.html" if getattr(request, "htmx", False) else "content/import_run.html"
+    return render(request, template, context)
 
 
 @login_required

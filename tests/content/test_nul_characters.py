@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from content.models import Bookmark, Note
+from tests.content.import_support import import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +18,8 @@ def test_netscape_import_drops_nul_characters(owner: Any) -> None:
     client = Client()
     client.force_login(owner)
     html = b'<DL><p><DT><A HREF="https://example.com/">Ex\x00ample</A></DL>'
-    upload = {"file": _named(html, "bookmarks.html")}
-    response = client.post(reverse("content:import_bookmarks"), upload)
-    assert response.status_code in (200, 302)
+    response = import_file(client, "content:import_bookmarks", "bookmarks.html", html)
+    assert response.status_code == 200
     assert Bookmark.objects.get(owner=owner).title == "Example"
 
 
@@ -41,13 +40,6 @@ def test_archive_import_drops_nul_characters(owner: Any) -> None:
             }
         ],
     }
-    upload = {"file": _named(json.dumps(document).encode(), "trackeep.json")}
-    response = client.post(reverse("content:import_archive"), upload)
-    assert response.status_code in (200, 302)
+    response = import_file(client, "content:import_archive", "trackeep.json", json.dumps(document).encode())
+    assert response.status_code == 200
     assert list(Note.objects.filter(owner=owner).values_list("title", "content")) == [("Note", "body")]
-
-
-def _named(data: bytes, name: str) -> Any:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, data)

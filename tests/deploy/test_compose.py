@@ -148,7 +148,7 @@ def test_trusted_proxies_is_the_network_nginx_shares_with_the_app(
 
 def test_http_runs_on_gunicorn_and_websockets_on_daphne(services: dict[str, dict[str, Any]]) -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert "FROM python:3.11-slim" in dockerfile
+    assert "FROM python:3.11.14-slim" in dockerfile  # HTMLParser fixed (CVE-2025-6069)
     assert re.search(r'^CMD \["gunicorn", "trackeep\.wsgi:application"', dockerfile, re.M)
     assert re.search(r"^USER trackeep$", dockerfile, re.M)
     assert "command" not in services["web"]  # the image's gunicorn CMD
