@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from community import leaderboard, services, targets
 from community.models import Challenge, Participant
@@ -16,7 +17,7 @@ from core.redis import keys
 from core.redis.client import get_client
 from learning import services as learning
 from tests.community.conftest import Clock
-from tests.factories import make_user
+from tests.factories import make_user, signed_in
 from timetracking import services as timetracking
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +152,25 @@ def test_joining_late_counts_the_time_already_tracked(
     participant = services.join(late, challenge, clock=clock)
     assert participant.progress == 30
     assert get_client("state").zscore(keys.challenge_leaderboard(challenge.pk), late.pk) == participant.score
+
+
+def test_the_form_offers_both_targets_and_the_board_shows_hours(
+    clock: Clock, committed: Callable[[], Any]
+) -> None:
+    user = make_user()
+    client = signed_in(user)
+    form = client.get("/community/challenges/new/").content.decode()
+    assert "Finish learning paths (in learning paths)" in form and "Track hours (in hours)" in form
+    today = timezone.localdate()
+    data = {"title": "Deep work", "target": "hours_tracked", "start_date": today, "end_date": today}
+    assert client.post("/community/challenges/new/", {**data, "goal": "1001"}).status_code == 400
+    with committed():
+        created = client.post("/community/challenges/new/", {**data, "goal": "10"})
+    assert created.status_code == 302
+    challenge = Challenge.objects.get()
+    with committed():
+        timetracking.start(user, now=challenge.starts_at + dt.timedelta(minutes=1))
+        timetracking.stop(user, now=challenge.starts_at + dt.timedelta(minutes=91))
+    assert "Track hours: 10 hours" in client.get(created["Location"]).content.decode()
+    board = client.get(f"/community/challenges/{challenge.pk}/board/").content.decode()
+    assert "1.5 / 10" in board
