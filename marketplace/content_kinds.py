@@ -29,7 +29,7 @@ MAX_ITEMS = 500  # bookmarks or tasks in one published collection
 MAX_NOTE_SOURCES = 300  # notes offered on the publish form
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
@@ -43,7 +43,7 @@ def _tag_sources(model: type[Bookmark] | type[Task], owner_id: int, word: str) -
         .values_list("tag_id", "n")
     )
     tags = content_selectors.owner_tags(owner_id)
-    return [(str(t.pk), f"{t.name} ({_plural(counts[t.pk], word)})") for t in tags if counts.get(t.pk)]
+    return [(str(t.pk), f"{t.name} ({plural(counts[t.pk], word)})") for t in tags if counts.get(t.pk)]
 
 
 def _tagged_ids(model: type[Bookmark] | type[Task], owner_id: int, source: str) -> list[int]:
@@ -92,7 +92,7 @@ def _collection_snapshot(owner_id: int, source: str) -> Snapshot:
     for row in doc["bookmarks"]:
         row.update(is_read=False, is_favorite=False, read_at=None)
     fresh_uids(doc["bookmarks"])
-    return Snapshot(doc, _plural(len(doc["bookmarks"]), "bookmark"))
+    return Snapshot(doc, plural(len(doc["bookmarks"]), "bookmark"))
 
 
 def _collection_preview(payload: dict[str, Any]) -> dict[str, Any]:
@@ -162,7 +162,7 @@ def _task_snapshot(owner_id: int, source: str) -> Snapshot:
     for row in doc["tasks"]:
         row.update(status="pending", progress=0, completed_at=None, due_date=None)
     fresh_uids(doc["tasks"])
-    return Snapshot(doc, _plural(len(doc["tasks"]), "task"))
+    return Snapshot(doc, plural(len(doc["tasks"]), "task"))
 
 
 def _task_preview(payload: dict[str, Any]) -> dict[str, Any]:

@@ -14,23 +14,20 @@ learning never imports the marketplace (``lint-imports``).
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from content.exporters.archive import selection_manifest
-from content.models import Bookmark, Note
+from content.models import URL_MAX, Bookmark, Note
 from learning import selectors as learning_selectors
 from learning import services as learning_services
-from learning.models import LearningPath, Resource
-from marketplace.content_kinds import fresh_uids, install_document
+from learning.models import MAX_MINUTES, TAGS_MAX, TITLE_MAX, LearningPath, Resource
+from marketplace.content_kinds import fresh_uids, install_document, plural
 from marketplace.kinds import Installed, ItemKind, Snapshot, SourceError
 
 PATH_FIELDS = ("title", "description", "category", "difficulty", "estimated_minutes", "tags")
 MAX_MODULES = 200
 MAX_CARDS = 500  # cards in one shared path
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _snapshot(owner_id: int, source: str) -> Snapshot:
@@ -73,13 +70,13 @@ def _snapshot(owner_id: int, source: str) -> Snapshot:
         ],
         "content": doc,
     }
-    return Snapshot(payload, f"{_plural(len(modules), 'module')}, {_plural(len(cards), 'card')}")
+    return Snapshot(payload, f"{plural(len(modules), 'module')}, {plural(len(cards), 'card')}")
 
 
 def _fields(raw: Any) -> dict[str, Any]:
     """The path's fields from a payload, with anything out of range replaced by the default."""
     raw = raw if isinstance(raw, dict) else {}
-    title = str(raw.get("title") or "").strip()[: LearningPath._meta.get_field("title").max_length]
+    title = str(raw.get("title") or "").strip()[:TITLE_MAX]
     if not title:
         raise SourceError("the path has no title")
     minutes = raw.get("estimated_minutes")
@@ -90,16 +87,32 @@ def _fields(raw: Any) -> dict[str, Any]:
         "difficulty": (
             raw.get("difficulty") if raw.get("difficulty") in LearningPath.Difficulty.values else "beginner"
         ),
-        "estimated_minutes": minutes if isinstance(minutes, int) and 1 <= minutes <= 100_000 else 60,
-        "tags": str(raw.get("tags") or "")[: LearningPath._meta.get_field("tags").max_length],
+        "estimated_minutes": minutes if isinstance(minutes, int) and 1 <= minutes <= MAX_MINUTES else 60,
+        "tags": str(raw.get("tags") or "")[:TAGS_MAX],
     }
+
+
+def _uuids(values: list[Any]) -> list[str]:
+    """The values that are uuids (a hand-edited payload must not break the lookup)."""
+    valid = []
+    for value in values:
+        try:
+            valid.append(str(uuid.UUID(str(value))))
+        except ValueError:
+            continue
+    return valid
 
 
 def _targets(user: Any, doc: dict[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
     """``{snapshot uid: reader's bookmark id}`` and ``{snapshot uid: reader's note id}`` after the
     restore: a bookmark skipped because the reader had its URL maps to the reader's own."""
     url_of = {row.get("uid"): row.get("url") for row in doc.get("bookmarks", []) if isinstance(row, dict)}
-    by_uid = dict(Bookmark.objects.filter(owner_id=user.pk, uid__in=list(url_of)).values_list("uid", "pk"))
+    by_uid = {
+        str(uid): pk
+        for uid, pk in Bookmark.objects.filter(owner_id=user.pk, uid__in=_uuids(list(url_of))).values_list(
+            "uid", "pk"
+        )
+    }
     by_url = dict(
         Bookmark.objects.filter(owner_id=user.pk, url__in=[u for u in url_of.values() if u]).values_list(
             "url", "pk"
@@ -107,13 +120,15 @@ def _targets(user: Any, doc: dict[str, Any]) -> tuple[dict[str, int], dict[str, 
     )
     bookmarks = {}
     for uid, url in url_of.items():
-        found = next((pk for key, pk in by_uid.items() if str(key) == uid), None) or by_url.get(url)
+        found = by_uid.get(uid) or by_url.get(url)
         if found:
             bookmarks[uid] = found
     note_uids = [row.get("uid") for row in doc.get("notes", []) if isinstance(row, dict)]
     notes = {
         str(uid): pk
-        for uid, pk in Note.objects.filter(owner_id=user.pk, uid__in=note_uids).values_list("uid", "pk")
+        for uid, pk in Note.objects.filter(owner_id=user.pk, uid__in=_uuids(note_uids)).values_list(
+            "uid", "pk"
+        )
     }
     return bookmarks, notes
 
@@ -127,26 +142,22 @@ def _install(user: Any, payload: dict[str, Any]) -> Installed:
     restored = install_document(user, doc) if doc.get("bookmarks") or doc.get("notes") else Installed()
     bookmarks, notes = _targets(user, doc)
     copies = []
-    for module in modules[:MAX_MODULES]:
-        if not isinstance(module, dict):
-            continue
+    for module in _dicts(modules)[:MAX_MODULES]:
         cards = []
-        for r in module.get("resources") or []:
-            if not isinstance(r, dict):
-                continue
-            kind, title, ref = r.get("kind"), str(r.get("title") or ""), str(r.get("ref") or "")
+        for r in _dicts(module.get("resources"))[:MAX_CARDS]:
+            kind, ref = r.get("kind"), str(r.get("ref") or "")
             cards.append(
                 learning_services.ResourceCopy(
                     kind=kind if kind in Resource.Kind.values else Resource.Kind.LINK,
-                    title=title,
-                    url=str(r.get("url") or ""),
+                    title=str(r.get("title") or "")[:TITLE_MAX],
+                    url=str(r.get("url") or "")[:URL_MAX],
                     bookmark_id=bookmarks.get(ref) if kind == Resource.Kind.BOOKMARK else None,
                     note_id=notes.get(ref) if kind == Resource.Kind.NOTE else None,
                 )
             )
         copies.append(
             learning_services.ModuleCopy(
-                title=str(module.get("title") or "Module"),
+                title=str(module.get("title") or "Module")[:TITLE_MAX],
                 description=str(module.get("description") or ""),
                 resources=tuple(cards),
             )
@@ -156,18 +167,20 @@ def _install(user: Any, payload: dict[str, Any]) -> Installed:
     return Installed(added=added, skipped=restored.skipped)
 
 
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
+
+
 def _preview(payload: dict[str, Any]) -> dict[str, Any]:
-    doc = payload.get("content") or {}
+    doc = payload.get("content") if isinstance(payload.get("content"), dict) else {}
     titles = {
         row.get("uid"): row.get("title") or row.get("url") or ""
-        for rows in (doc.get("bookmarks", []), doc.get("notes", []))
-        for row in rows
-        if isinstance(row, dict)
+        for row in (*_dicts(doc.get("bookmarks")), *_dicts(doc.get("notes")))
     }
     modules = []
-    for module in payload.get("modules") or []:
+    for module in _dicts(payload.get("modules")):
         cards = []
-        for r in module.get("resources") or []:
+        for r in _dicts(module.get("resources")):
             url = str(r.get("url") or "")
             link = url if url.lower().startswith(("http://", "https://")) else ""
             title = r.get("title") or titles.get(r.get("ref")) or url
@@ -175,7 +188,7 @@ def _preview(payload: dict[str, Any]) -> dict[str, Any]:
         modules.append(
             {"title": module.get("title", ""), "description": module.get("description", ""), "cards": cards}
         )
-    path = payload.get("path") or {}
+    path = payload.get("path") if isinstance(payload.get("path"), dict) else {}
     return {
         "path": path,
         "category": dict(LearningPath.Category.choices).get(path.get("category"), ""),

@@ -126,8 +126,8 @@ def test_joining_late_counts_what_was_done_in_the_window(
 def test_a_target_fed_by_another_apps_signal_plugs_in(
     clock: Clock, challenge_for: Callable[..., Challenge]
 ) -> None:
-    """The extension point "track 10 hours" will use once the learning app sends its events: a
-    target kind with its own signal, credits per event, and a scale (minutes per hour)."""
+    """The extension point the activity targets use: a target kind with its own signal, credits per
+    event, and a scale (minutes per hour)."""
     time_tracked = Signal()
     hours = targets.TargetKind(
         key="hours_tracked",

@@ -120,10 +120,16 @@ def test_a_hand_broken_payload_cannot_be_added_and_copies_nothing(committed: Cal
     path = shared_path(author, committed)
     with committed():
         item = services.publish(author, "learning_path", str(path.pk), title="Rust")
-    item.payload = {"path": {"title": ""}, "modules": []}
-    item.save(update_fields=["payload"])
-    with pytest.raises(services.MarketplaceError):
-        services.add_to_trackeep(reader, item)
+    for payload in (
+        {"path": {"title": ""}, "modules": []},
+        {"path": "x", "modules": ["x", {"resources": "x"}], "content": []},
+        {"path": {"title": "T"}, "modules": "x"},
+    ):
+        item.payload = payload
+        item.save(update_fields=["payload"])
+        assert signed_in(reader).get(f"/marketplace/i/{item.pk}/").status_code == 200
+        with pytest.raises(services.MarketplaceError):
+            services.add_to_trackeep(reader, item)
     assert not LearningPath.objects.filter(creator=reader).exists()
     item.refresh_from_db()
     assert item.download_count == 0
