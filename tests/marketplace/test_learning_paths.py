@@ -49,6 +49,13 @@ def test_only_the_authors_published_paths_can_be_shared(committed: Callable[[], 
     draft = learning.create_path(author, title="Draft", is_published=False)
     kind = kinds.get("learning_path")
     assert kind.sources(author.pk) == [(str(path.pk), "Rust in a month")]
+    form = signed_in(author).get("/marketplace/publish/learning_path/").content.decode()
+    assert "Rust in a month" in form and "Draft" not in form
+    refused = signed_in(other).post(
+        "/marketplace/publish/learning_path/",
+        {"source": str(path.pk), "title": "Stolen", "category": "learning", "licence": "MIT", "version": "1"},
+    )
+    assert refused.status_code == 400
     for owner, source in ((author, str(draft.pk)), (other, str(path.pk)), (author, "x")):
         with pytest.raises(kinds.SourceError):
             services.publish(owner, "learning_path", source, title="Nope")
