@@ -130,8 +130,8 @@ def test_a_target_fed_by_another_apps_signal_plugs_in(
     event, and a scale (minutes per hour)."""
     time_tracked = Signal()
     hours = targets.TargetKind(
-        key="hours_tracked",
-        label="Track hours",
+        key="hours_studied",
+        label="Study hours",
         unit="hour",
         signal=time_tracked,
         credits=lambda user_id, window, event: {f"entry:{event['entry_id']}": event["minutes"]},
@@ -141,7 +141,7 @@ def test_a_target_fed_by_another_apps_signal_plugs_in(
     targets.register(hours)
     try:
         user = make_user()
-        challenge = challenge_for(user, target="hours_tracked", goal=2)
+        challenge = challenge_for(user, target="hours_studied", goal=2)
         time_tracked.send(sender=None, user_id=user.pk, entry_id=1, minutes=50)
         time_tracked.send(sender=None, user_id=user.pk, entry_id=1, minutes=50)  # the same entry again
         time_tracked.send(sender=None, user_id=user.pk, entry_id=2, minutes=40)
@@ -152,7 +152,7 @@ def test_a_target_fed_by_another_apps_signal_plugs_in(
         participant.refresh_from_db()
         assert participant.progress == 120 and participant.completed_at is not None  # capped at 2 h
     finally:
-        targets.unregister("hours_tracked")
+        targets.unregister("hours_studied")
     assert not time_tracked.has_listeners()
 
 
