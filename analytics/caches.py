@@ -5,8 +5,8 @@
   (``analytics.receivers``: content, learning, habits, time tracking), and a value computed on an
   earlier day is recomputed (overdue counts, streaks and today's habits are per day).
 - ``recommendations``: each user's suggestions (learning paths, bookmarks to revisit), one hour,
-  bumped by the user's own interactions (content, learning), a "not interested" and the manual
-  refresh.
+  bumped by the user's own interactions (content, learning, a registered source's interaction such
+  as adding a marketplace item), a "not interested" and the manual refresh.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ DASHBOARD = CacheFamily(
 RECOMMENDATIONS = CacheFamily(
     name="recommendations",
     ttl=ttl.RECOMMENDATIONS,
-    invalidated_by=("content_changed", "learning_changed", "not_interested", "refresh"),
+    invalidated_by=("content_changed", "learning_changed", "item_added", "not_interested", "refresh"),
     warm_user=_warm_recommendations,
-    description="a user's recommended learning paths and bookmarks to revisit",
+    description="a user's recommended learning paths, bookmarks to revisit and marketplace items",
 )

@@ -47,6 +47,7 @@ class Dismissal(models.Model):
     class Kind(models.TextChoices):
         PATH = "path", "Learning path"
         BOOKMARK = "bookmark", "Bookmark"
+        ITEM = "item", "Marketplace item"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)

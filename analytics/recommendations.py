@@ -11,8 +11,12 @@ Content-based scoring in the database and Python, no external service:
 
 Each suggestion carries its reasons. "Not interested" (``Dismissal``) hides one for good. The
 result is cached per user for an hour (``RECOMMENDATIONS``), bumped by the user's interactions; a
-manual refresh recomputes it (rate limited by the ``expensive`` policy). Marketplace items join
-once the marketplace app exists.
+manual refresh recomputes it (rate limited by the ``expensive`` policy).
+
+Extension point: apps above analytics (the marketplace: analytics never imports it) add a section
+with ``register_source(Source(...))`` from their ``ready()``: a function scoring their own
+candidates from the user's tag weights, minus what the user dismissed, and the signal of an
+interaction (sent with ``user_id=``) that bumps the user's cached suggestions.
 """
 
 from __future__ import annotations
@@ -20,10 +24,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from analytics.caches import RECOMMENDATIONS
@@ -40,6 +47,45 @@ MAX_CANDIDATES = 2000
 SIMILAR_USERS = 500
 # Tag relation -> the item field of its through table.
 RELATIONS = {"bookmarks": "bookmark", "tasks": "task", "notes": "note", "files": "storedfile"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A section of suggestions another app adds (e.g. the marketplace's items)."""
+
+    key: str  # the section's key in the result: "items"
+    heading: str  # "Marketplace items for you"
+    empty: str  # shown when there is nothing to suggest
+    dismissal: str  # the Dismissal.Kind its "not interested" stores
+    # user id, the user's normalised tag weights, dismissed ids -> suggestions, best first, each
+    # {"id", "title", "url", "score", "reasons"}
+    suggest: Callable[[int, dict[str, float], set[int]], list[dict[str, Any]]]
+    interaction: Signal  # sent with user_id= when the user acts on one (bumps their suggestions)
+
+
+_sources: dict[str, Source] = {}
+
+
+def _on_interaction(sender: Any, *, user_id: int, **kwargs: Any) -> None:
+    RECOMMENDATIONS.invalidate(user_id)
+
+
+def register_source(source: Source) -> Source:
+    """Add a section (idempotent for the same declaration; another one under a taken key fails)."""
+    existing = _sources.get(source.key)
+    if existing is not None and existing != source:
+        raise ValueError(f"recommendation source {source.key!r} is already registered differently")
+    if source.dismissal not in Dismissal.Kind.values:
+        raise ValueError(f"unknown dismissal kind {source.dismissal!r}")
+    _sources[source.key] = source
+    source.interaction.connect(_on_interaction, dispatch_uid=f"analytics.rec.{source.key}", weak=False)
+    return source
+
+
+def unregister_source(key: str) -> None:
+    source = _sources.pop(key, None)
+    if source is not None:
+        source.interaction.disconnect(dispatch_uid=f"analytics.rec.{source.key}")
 
 
 def _tag_profile(user_id: int, since: dt.datetime) -> tuple[Counter[str], Counter[str]]:
@@ -71,7 +117,7 @@ def _dismissed(user_id: int, kind: str) -> set[int]:
     return set(Dismissal.objects.filter(user_id=user_id, kind=kind).values_list("object_id", flat=True))
 
 
-def _match(tags: list[str], weights: dict[str, float]) -> tuple[float, list[str]]:
+def tag_match(tags: list[str], weights: dict[str, float]) -> tuple[float, list[str]]:
     hits = sorted((t for t in tags if t in weights), key=lambda t: -weights[t])
     return (sum(weights[t] for t in hits) / max(1, len(tags)) if hits else 0.0), hits[:3]
 
@@ -107,7 +153,7 @@ def _paths(user_id: int, weights: dict[str, float]) -> list[dict[str, Any]]:
     scored = []
     for c in candidates:
         tags = [name for name in c["tags"].split(", ") if name]
-        tag_score, hits = _match(tags, weights)
+        tag_score, hits = tag_match(tags, weights)
         category = categories.get(c["category"], 0) / top_category if top_category else 0.0
         co = co_completed.get(c["id"], 0) / most_co if most_co else 0.0
         popular = math.log1p(c["learners"]) / math.log1p(most_learners) if most_learners else 0.0
@@ -155,7 +201,7 @@ def _bookmarks(user_id: int, recent: dict[str, float], now: dt.datetime) -> list
         tags[bookmark_id].append(name.lower())
     scored = []
     for c in candidates:
-        tag_score, hits = _match(tags[c["id"]], recent)
+        tag_score, hits = tag_match(tags[c["id"]], recent)
         idle_days = (now - c["updated_at"]).days
         score = 2 * tag_score + (1 if c["is_favorite"] else 0) + (0.5 if not c["is_read"] else 0)
         score += 0.5 * min(1.0, idle_days / 365)
@@ -182,10 +228,23 @@ def _bookmarks(user_id: int, recent: dict[str, float], now: dt.datetime) -> list
 def compute(user_id: int, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     overall, recent = _tag_profile(user_id, now - dt.timedelta(days=RECENT_DAYS))
+    weights = _normalised(overall)
     return {
         "computed_at": now,
-        "paths": _paths(user_id, _normalised(overall)),
+        "paths": _paths(user_id, weights),
         "bookmarks": _bookmarks(user_id, _normalised(recent), now),
+        "sections": [
+            {
+                "key": source.key,
+                "heading": source.heading,
+                "empty": source.empty,
+                "dismissal": source.dismissal,
+                "suggestions": source.suggest(user_id, weights, _dismissed(user_id, source.dismissal))[
+                    :LIMIT
+                ],
+            }
+            for source in _sources.values()
+        ],
     }
 
 
@@ -201,7 +260,7 @@ def refresh(user_id: int) -> dict[str, Any]:
 
 
 def not_interested(user_id: int, kind: str, object_id: int) -> None:
-    """Never suggest this path or bookmark to the user again."""
+    """Never suggest this path, bookmark (or another source's item) to the user again."""
     if kind not in Dismissal.Kind.values:
         raise ValueError(f"unknown kind {kind!r}")
     try:

@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
 LEADERBOARD_UPDATED = "leaderboard.updated"
+KEY_MAX = Credit._meta.get_field("key").max_length
 
 
 class CommunityError(Exception):
@@ -177,19 +178,31 @@ def _goal_amount(challenge: Challenge) -> int:
     return challenge.goal * scale
 
 
+def _store_credits(locked: Participant, credits: targets.Credits, now: dt.datetime) -> None:
+    """New keys are stored; a known key's amount only grows (a time entry lengthened by an edit
+    counts its extra minutes), never shrinks. The caller holds the participant's row lock."""
+    wanted = {key[:KEY_MAX]: amount for key, amount in credits.items()}
+    known = dict(Credit.objects.filter(participant=locked, key__in=list(wanted)).values_list("key", "amount"))
+    Credit.objects.bulk_create(
+        [
+            Credit(participant=locked, key=key, amount=amount, created_at=now)
+            for key, amount in wanted.items()
+            if key not in known
+        ],
+        ignore_conflicts=True,
+    )
+    for key, amount in wanted.items():
+        if key in known and amount > known[key]:
+            Credit.objects.filter(participant=locked, key=key).update(amount=amount)
+
+
 def _credit(participant: Participant, credits: targets.Credits, now: dt.datetime) -> Participant | None:
     """Store new credits and move the participant's progress and score; the updated row, or None
     when nothing new counted. Runs inside the caller's transaction (or its own)."""
     with transaction.atomic():
         locked = Participant.objects.select_related("challenge").select_for_update().get(pk=participant.pk)
         challenge = locked.challenge
-        Credit.objects.bulk_create(
-            [
-                Credit(participant=locked, key=key[:80], amount=amount, created_at=now)
-                for key, amount in credits.items()
-            ],
-            ignore_conflicts=True,
-        )
+        _store_credits(locked, credits, now)
         total = Credit.objects.filter(participant=locked).aggregate(total=Sum("amount"))["total"] or 0
         goal = _goal_amount(challenge)
         progress = min(total, goal)

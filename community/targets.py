@@ -7,15 +7,14 @@ completed, reopened and completed again counts once. ``backfill`` credits what t
 in the window when they join late. Registering a kind connects its signal to
 ``community.services.record_activity`` (once per signal).
 
-Built in (``community.content_targets``): tasks completed, bookmarks created, notes created, fed by
-``content.events.content_changed``.
+Built in: ``community.content_targets`` (tasks completed, bookmarks created, notes created, fed by
+``content.events.content_changed``) and ``community.activity_targets`` (learning paths finished,
+fed by ``learning.events.learning_changed``; hours tracked, fed by
+``timetracking.events.time_changed``, credits in minutes with ``scale=60``).
 
-Extension point, for targets fed by other apps (the ``learning`` app's "finish a learning path" and
-"track N hours", once its events exist): declare a ``TargetKind`` with that app's signal, e.g.
-``TargetKind(key="hours_tracked", label="Track hours", unit="hour", scale=60, signal=time_tracked,
-credits=lambda user_id, window, event: {f"entry:{event['entry_id']}": event['minutes']})``, and
+Extension point, for targets fed by other apps: declare a ``TargetKind`` with that app's signal and
 register it in ``CommunityConfig.ready()``. ``scale`` is how many credit units make one goal unit
-(minutes per hour). ``tests/community/test_targets.py`` runs such a kind end to end.
+(minutes per hour). ``tests/community/test_leaderboard.py`` runs a stand-in kind end to end.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ ratings) are correlated subqueries, so a list of paths is one query whatever its
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,3 +155,24 @@ def created_by(user_id: int) -> QuerySet[LearningPath]:
 
 def reviews(path: LearningPath, limit: int = 20) -> QuerySet[Rating]:
     return path.ratings.select_related("user").order_by("-updated_at")[:limit]
+
+
+def completed_path_ids(
+    user_id: int, start: dt.datetime, end: dt.datetime, path_ids: list[int] | None = None
+) -> list[int]:
+    """The paths the user finished (every module done) inside ``[start, end)``."""
+    enrollments = Enrollment.objects.filter(user_id=user_id, completed_at__gte=start, completed_at__lt=end)
+    if path_ids is not None:
+        enrollments = enrollments.filter(path_id__in=path_ids)
+    return list(enrollments.order_by("path_id").values_list("path_id", flat=True))
+
+
+def published_paths_of(creator_id: int) -> list[tuple[int, str]]:
+    """``(id, title)`` of the creator's published paths, newest first (what they may share)."""
+    paths = published().filter(creator_id=creator_id).order_by("-published_at", "-id")
+    return list(paths.values_list("pk", "title"))
+
+
+def published_path_of(creator_id: int, path_id: int) -> LearningPath | None:
+    """One of the creator's published paths, or None (a draft, someone else's, missing)."""
+    return published().filter(creator_id=creator_id, pk=path_id).first()

@@ -9,6 +9,7 @@ recommendations). Both are sent after commit.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -127,6 +128,66 @@ def set_featured(path: LearningPath, featured: bool) -> LearningPath:
         LearningPath.objects.filter(pk=path.pk).update(is_featured=featured)
         path.is_featured = featured
         _catalogue(path, events.FEATURED)
+    return path
+
+
+@dataclass(frozen=True)
+class ResourceCopy:
+    """A card of a copied path: a link (``url``), or the new owner's bookmark or note (by id)."""
+
+    kind: str
+    title: str = ""
+    url: str = ""
+    bookmark_id: int | None = None
+    note_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ModuleCopy:
+    title: str
+    description: str = ""
+    resources: tuple[ResourceCopy, ...] = ()
+
+
+def copy_path(owner: Any, *, fields: dict[str, Any], modules: list[ModuleCopy]) -> LearningPath:
+    """A new draft path of ``owner`` with these modules and cards, in one transaction (a shared
+    path added from the marketplace). Cards of bookmarks or notes that are not the owner's are
+    dropped; the owner publishes the copy themselves if they want to."""
+    bookmark_ids = {r.bookmark_id for m in modules for r in m.resources if r.bookmark_id}
+    note_ids = {r.note_id for m in modules for r in m.resources if r.note_id}
+    own_bookmarks = set(
+        Bookmark.objects.filter(owner_id=owner.pk, pk__in=bookmark_ids).values_list("pk", flat=True)
+    )
+    own_notes = set(Note.objects.filter(owner_id=owner.pk, pk__in=note_ids).values_list("pk", flat=True))
+    with transaction.atomic():
+        path = create_path(owner, **{**fields, "is_published": False})
+        rows = Module.objects.bulk_create(
+            [
+                Module(path=path, title=m.title.strip(), description=m.description, position=n)
+                for n, m in enumerate(modules)
+            ]
+        )
+        Resource.objects.bulk_create(
+            [
+                Resource(
+                    module=module,
+                    kind=r.kind,
+                    title=r.title.strip(),
+                    url=r.url if r.kind == Resource.Kind.LINK else "",
+                    bookmark_id=r.bookmark_id if r.kind == Resource.Kind.BOOKMARK else None,
+                    note_id=r.note_id if r.kind == Resource.Kind.NOTE else None,
+                    position=n,
+                )
+                for module, m in zip(rows, modules, strict=True)
+                for n, r in enumerate(
+                    card
+                    for card in m.resources
+                    if (card.kind == Resource.Kind.LINK and card.url)
+                    or (card.kind == Resource.Kind.BOOKMARK and card.bookmark_id in own_bookmarks)
+                    or (card.kind == Resource.Kind.NOTE and card.note_id in own_notes)
+                )
+            ]
+        )
     return path
 
 

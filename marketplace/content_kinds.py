@@ -29,7 +29,7 @@ MAX_ITEMS = 500  # bookmarks or tasks in one published collection
 MAX_NOTE_SOURCES = 300  # notes offered on the publish form
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
@@ -43,7 +43,7 @@ def _tag_sources(model: type[Bookmark] | type[Task], owner_id: int, word: str) -
         .values_list("tag_id", "n")
     )
     tags = content_selectors.owner_tags(owner_id)
-    return [(str(t.pk), f"{t.name} ({_plural(counts[t.pk], word)})") for t in tags if counts.get(t.pk)]
+    return [(str(t.pk), f"{t.name} ({plural(counts[t.pk], word)})") for t in tags if counts.get(t.pk)]
 
 
 def _tagged_ids(model: type[Bookmark] | type[Task], owner_id: int, source: str) -> list[int]:
@@ -61,13 +61,15 @@ def _tagged_ids(model: type[Bookmark] | type[Task], owner_id: int, source: str) 
     return ids
 
 
-def _fresh_uids(rows: list[dict[str, Any]]) -> None:
-    """New uids for every row, with parent references remapped (a parent outside the rows is dropped)."""
+def fresh_uids(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """New uids for every row, with parent references remapped (a parent outside the rows is
+    dropped); returns ``{old uid: new uid}``."""
     mapping = {row["uid"]: str(uuid.uuid4()) for row in rows}
     for row in rows:
         row["uid"] = mapping[row["uid"]]
         if "parent" in row:
             row["parent"] = mapping.get(row["parent"]) if row["parent"] else None
+    return mapping
 
 
 def install_document(user: Any, payload: dict[str, Any]) -> Installed:
@@ -89,8 +91,8 @@ def _collection_snapshot(owner_id: int, source: str) -> Snapshot:
     doc = selection_manifest(owner_id, bookmark_ids=_tagged_ids(Bookmark, owner_id, source))
     for row in doc["bookmarks"]:
         row.update(is_read=False, is_favorite=False, read_at=None)
-    _fresh_uids(doc["bookmarks"])
-    return Snapshot(doc, _plural(len(doc["bookmarks"]), "bookmark"))
+    fresh_uids(doc["bookmarks"])
+    return Snapshot(doc, plural(len(doc["bookmarks"]), "bookmark"))
 
 
 def _collection_preview(payload: dict[str, Any]) -> dict[str, Any]:
@@ -129,7 +131,7 @@ def _note_snapshot(owner_id: int, source: str) -> Snapshot:
     doc = selection_manifest(owner_id, note_ids=[int(source)])
     for row in doc["notes"]:
         row.update(is_pinned=False, parent=None)
-    _fresh_uids(doc["notes"])
+    fresh_uids(doc["notes"])
     return Snapshot(doc, "1 note")
 
 
@@ -159,8 +161,8 @@ def _task_snapshot(owner_id: int, source: str) -> Snapshot:
     doc = selection_manifest(owner_id, task_ids=_tagged_ids(Task, owner_id, source))
     for row in doc["tasks"]:
         row.update(status="pending", progress=0, completed_at=None, due_date=None)
-    _fresh_uids(doc["tasks"])
-    return Snapshot(doc, _plural(len(doc["tasks"]), "task"))
+    fresh_uids(doc["tasks"])
+    return Snapshot(doc, plural(len(doc["tasks"]), "task"))
 
 
 def _task_preview(payload: dict[str, Any]) -> dict[str, Any]:

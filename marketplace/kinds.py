@@ -3,13 +3,13 @@
 A kind says where an author picks the thing to publish (``sources``), how it is frozen into the
 item's ``payload`` when published (``snapshot``), how a reader's "Add to my Trackeep" copies it
 (``install``) and how its page previews it. The content kinds (bookmark collection, note template,
-task-list template) are registered by ``marketplace.apps`` from ``marketplace.content_kinds``.
+task-list template) are registered by ``marketplace.apps`` from ``marketplace.content_kinds``, the
+learning path from ``marketplace.learning_kinds``.
 
-Extension point: a kind owned by another app's data (a learning path, once the ``learning`` app
-has its models) is one more ``ItemKind`` passed to ``register`` in ``MarketplaceConfig.ready()``;
-nothing else in the marketplace (pages, rankings, reviews, downloads) depends on the kind. Items of
-a kind that is not registered in this deployment stay listed but cannot be added (``get`` raises
-``UnknownKind``, the item page says so).
+Extension point: a kind owned by another app's data is one more ``ItemKind`` passed to ``register``
+in ``MarketplaceConfig.ready()``; nothing else in the marketplace (pages, rankings, reviews,
+downloads) depends on the kind. Items of a kind that is not registered in this deployment stay
+listed but cannot be added (``get`` raises ``UnknownKind``, the item page says so).
 """
 
 from __future__ import annotations

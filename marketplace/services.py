@@ -5,7 +5,8 @@ The database is written first and keeps every count; the sorted sets in Redis fo
 write the absolute score to Redis while the lock is held, so two concurrent writers can neither lose
 a count nor leave an older score in Redis. A Redis outage never fails a write: it is logged and
 the next write, or ``manage.py rebuild_rankings``, repairs the ranking. Entering or leaving the
-published set invalidates the ``marketplace`` family (category counts).
+published set invalidates the ``marketplace`` family (category counts). A first "Add to my
+Trackeep" announces ``marketplace.events.item_added`` after commit.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
+from core.events import announce
 from core.redis.errors import RedisUnavailable
-from marketplace import kinds, rankings
+from marketplace import events, kinds, rankings
 from marketplace.caches import MARKETPLACE
 from marketplace.models import Download, Item, ItemTag, MarketplaceSettings, Review, ViewHour
 from marketplace.rating import bayesian_score
@@ -326,4 +328,5 @@ def add_to_trackeep(user: Any, item: Item) -> Added:
         )
         count = Item.objects.values_list("download_count", flat=True).get(pk=locked.pk)
         _redis("download", lambda: rankings.set_downloads(locked.pk, count))
+        announce("item_added", events.item_added, Item, user_id=user.pk, item_id=locked.pk)
     return Added(first=True, installed=installed)

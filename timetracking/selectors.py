@@ -125,3 +125,19 @@ def csv_rows(user_id: int, tz: dt.tzinfo) -> Iterator[tuple[str, ...]]:
             _cell(tags),
             _cell(entry.description),
         )
+
+
+def seconds_in_window(
+    user_id: int, start: dt.datetime, end: dt.datetime, entry_ids: list[int] | None = None
+) -> dict[int, int]:
+    """``{entry id: seconds}`` of the user's finished entries that overlap ``[start, end)``, only the
+    part inside it (an entry from 23:30 to 00:30 across the window's end counts 30 minutes)."""
+    entries = TimeEntry.objects.filter(
+        owner_id=user_id, ended_at__isnull=False, started_at__lt=end, ended_at__gt=start
+    )
+    if entry_ids is not None:
+        entries = entries.filter(pk__in=entry_ids)
+    return {
+        pk: int((min(ended, end) - max(started, start)).total_seconds())
+        for pk, started, ended in entries.values_list("pk", "started_at", "ended_at")
+    }

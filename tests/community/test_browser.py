@@ -46,7 +46,7 @@ def test_leaderboard_and_follow_notifications_arrive_live(browser: Any, app_clus
 
     bob.goto(f"{bob.base}{challenge_path}")
     bob.click("[data-join]")
-    bob.wait_for_function("document.documentElement.dataset.tkChallengeSocket === 'open'")
+    bob.wait_for_selector("html[data-tk-challenge-socket=open]", state="attached")  # no eval: the CSP applies
     bob.evaluate("window.__notReloaded = true")
     assert bob.locator('.board-row[data-user="alice"] [data-progress]').inner_text() == "0 / 3"
 
@@ -63,7 +63,7 @@ def test_leaderboard_and_follow_notifications_arrive_live(browser: Any, app_clus
 
     # A follow: alice waits on some page with her live socket open; bob follows her.
     alice.goto(f"{alice.base}/community/")
-    alice.wait_for_function("document.documentElement.dataset.tkSocket === 'open'")
+    alice.wait_for_selector("html[data-tk-socket=open]", state="attached")
     alice.evaluate("window.__notReloaded = true")
     assert alice.locator("[data-tk-bell-count]").is_hidden()
     bob.goto(f"{bob.base}/community/u/alice/")

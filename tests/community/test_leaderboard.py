@@ -126,12 +126,12 @@ def test_joining_late_counts_what_was_done_in_the_window(
 def test_a_target_fed_by_another_apps_signal_plugs_in(
     clock: Clock, challenge_for: Callable[..., Challenge]
 ) -> None:
-    """The extension point "track 10 hours" will use once the learning app sends its events: a
-    target kind with its own signal, credits per event, and a scale (minutes per hour)."""
+    """The extension point the activity targets use: a target kind with its own signal, credits per
+    event, and a scale (minutes per hour)."""
     time_tracked = Signal()
     hours = targets.TargetKind(
-        key="hours_tracked",
-        label="Track hours",
+        key="hours_studied",
+        label="Study hours",
         unit="hour",
         signal=time_tracked,
         credits=lambda user_id, window, event: {f"entry:{event['entry_id']}": event["minutes"]},
@@ -141,7 +141,7 @@ def test_a_target_fed_by_another_apps_signal_plugs_in(
     targets.register(hours)
     try:
         user = make_user()
-        challenge = challenge_for(user, target="hours_tracked", goal=2)
+        challenge = challenge_for(user, target="hours_studied", goal=2)
         time_tracked.send(sender=None, user_id=user.pk, entry_id=1, minutes=50)
         time_tracked.send(sender=None, user_id=user.pk, entry_id=1, minutes=50)  # the same entry again
         time_tracked.send(sender=None, user_id=user.pk, entry_id=2, minutes=40)
@@ -152,7 +152,7 @@ def test_a_target_fed_by_another_apps_signal_plugs_in(
         participant.refresh_from_db()
         assert participant.progress == 120 and participant.completed_at is not None  # capped at 2 h
     finally:
-        targets.unregister("hours_tracked")
+        targets.unregister("hours_studied")
     assert not time_tracked.has_listeners()
 
 

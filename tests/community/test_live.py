@@ -19,6 +19,7 @@ from content import services as content_services
 from messaging.models import Notification
 from tests.factories import make_user
 from tests.messaging.conftest import communicator, next_event, session_key_for
+from timetracking import services as timetracking
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,6 +54,26 @@ async def test_the_challenge_socket_hears_progress(settings: Any) -> None:
     event = await next_event(comm, "leaderboard.updated")
     assert event["challenge_id"] == challenge.pk
     assert event["data"] == {"user_id": alice.pk, "progress": 1, "completed": False}
+    await comm.disconnect()
+
+
+async def test_the_challenge_socket_hears_tracked_time() -> None:
+    """Time tracking's events feed an hours challenge as content's feed a tasks one: live."""
+    alice, bob = await new_user(username="alice"), await new_user(username="bob")
+    now = timezone.now()
+    challenge = await database_sync_to_async(services.create_challenge)(
+        alice, title="Deep work", target="hours_tracked", goal=10,
+        starts_at=now - dt.timedelta(hours=3), ends_at=now + dt.timedelta(days=1),
+    )  # fmt: skip
+    await database_sync_to_async(services.join)(bob, challenge)
+    comm = communicator(f"/ws/challenges/{challenge.pk}/", await login(bob))
+    connected, _ = await comm.connect()
+    assert connected
+
+    await database_sync_to_async(timetracking.start)(alice, now=now - dt.timedelta(minutes=90))
+    await database_sync_to_async(timetracking.stop)(alice, now=now)
+    event = await next_event(comm, "leaderboard.updated")
+    assert event["data"] == {"user_id": alice.pk, "progress": 90, "completed": False}
     await comm.disconnect()
 
 

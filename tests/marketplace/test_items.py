@@ -149,14 +149,14 @@ def test_unapproved_items_are_invisible_to_others(committed: Callable[[], Any]) 
 
 
 def test_a_kind_from_another_app_plugs_in(committed: Callable[[], Any]) -> None:
-    """The extension point a learning path will use: a kind registered by key, with its own
+    """The extension point (the learning path kind uses it): a kind registered by key, with its own
     snapshot and install; pages, reviews, downloads and rankings need nothing else."""
     installed: list[tuple[int, dict[str, Any]]] = []
     path_kind = kinds.ItemKind(
-        key="learning_path",
-        label="Learning path",
-        description="A path of steps.",
-        source_label="Path",
+        key="course",
+        label="Course",
+        description="A course of steps.",
+        source_label="Course",
         sources=lambda owner_id: [("7", "Rust in a month")],
         snapshot=lambda owner_id, source: kinds.Snapshot({"steps": ["ownership", "traits"]}, "2 steps"),
         install=lambda user, payload: installed.append((user.pk, payload)) or kinds.Installed({"step": 2}),
@@ -167,18 +167,18 @@ def test_a_kind_from_another_app_plugs_in(committed: Callable[[], Any]) -> None:
     try:
         author, reader = make_user(), make_user()
         response = signed_in(author).post(
-            "/marketplace/publish/learning_path/",
+            "/marketplace/publish/course/",
             {"source": "7", "title": "Rust", "category": "learning", "licence": "MIT", "version": "1"},
         )
         assert response.status_code == 302, response.content
-        item = Item.objects.get(kind="learning_path")
+        item = Item.objects.get(kind="course")
         with committed():
             added = services.add_to_trackeep(reader, item)
         assert added.installed.added == {"step": 2}
         assert installed == [(reader.pk, {"steps": ["ownership", "traits"]})]
         assert signed_in(reader).get(f"/marketplace/i/{item.pk}/").status_code == 200
     finally:
-        kinds.unregister("learning_path")
+        kinds.unregister("course")
     # Unregistered again (a deployment without the app): the item still shows, but cannot be added.
     page = signed_in(make_user()).get(f"/marketplace/i/{item.pk}/")
     assert page.status_code == 200 and "cannot be added on this site" in page.content.decode()

@@ -63,7 +63,7 @@ def open_page(browser: Any, cluster: AppCluster, instance: int, session: str, pa
     page = context.new_page()
     page.goto(cluster.url(instance, path))
     page.evaluate("window.__notReloaded = true")
-    page.wait_for_function("document.documentElement.dataset.tkSocket === 'open'")
+    page.wait_for_selector("html[data-tk-socket=open]", state="attached")  # no eval: the CSP applies
     return page
 
 
