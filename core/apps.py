@@ -16,3 +16,7 @@ class CoreConfig(AppConfig):
         # Each app's jobs.py declares its jobs (@core.jobs.job): import them in every process, so a
         # worker knows them all before it runs one.
         autodiscover_modules("jobs")
+        # core.jobs is the queue itself, so the platform's own jobs live in their packages.
+        from core.monitoring import jobs as monitoring_jobs
+
+        monitoring_jobs.register()

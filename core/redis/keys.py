@@ -226,3 +226,9 @@ def channel_layer_marker(layer_prefix: str) -> str:
 def challenge_group(challenge_id: int) -> str:
     """Channels group of the sockets watching one challenge's leaderboard: ``challenge.{id}``."""
     return f"challenge.{challenge_id}"
+
+
+def monitor_series(role: str) -> str:
+    """One Redis role's monitoring time series: ``tk:mon:<role>:samples``, a sorted set of JSON samples
+    scored by their Unix time (``core.monitoring.series``; trimmed to the last 24 h on every write)."""
+    return f"{_prefix()}:mon:{role}:samples"

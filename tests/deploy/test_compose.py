@@ -39,6 +39,7 @@ FULL_ENV = {
     "ALLOWED_HOSTS": "trackeep.example.com",
     "POSTGRES_PASSWORD": "pgpass",
     "REDIS_PASSWORD": "redispass",
+    "REDIS_MONITOR_PASSWORD": "monitorpass",
 }
 
 
