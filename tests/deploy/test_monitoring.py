@@ -8,6 +8,8 @@ threshold is reached with a few megabytes or connections.
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +21,9 @@ from core.monitoring.alerts import alerts_for
 from core.monitoring.figures import read_figures
 from core.monitoring.sampler import sample_all
 from tests.deploy.redis_servers import AclRedisProcess, compose_redis
+from tests.platform.conftest import wait_until
 from tests.server_logs import checked_redis
+from tools.redis_process import RedisProcess
 
 pytestmark = pytest.mark.slow
 
@@ -252,3 +256,27 @@ def test_thresholds_are_the_seeds(name: str, quiet: float, firing: float) -> Non
     }
     assert alerts_for({**figures, name: quiet}) == []
     assert len(alerts_for({**figures, name: firing})) == 1
+
+
+def test_replication_lag_alert_fires_when_a_replica_stops_acknowledging(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Compose ships no replicas (the ACL's app user may not PSYNC), so this pair runs without ACL."""
+    # No 5 s wait for more replicas before the first diskless sync.
+    primary_args = ("--repl-diskless-sync-delay", "0")
+    with checked_redis(RedisProcess(data_dir=tmp_path / "primary", extra_args=primary_args)) as primary:
+        replica = RedisProcess(
+            data_dir=tmp_path / "replica", extra_args=("--replicaof", "127.0.0.1", str(primary.port))
+        )
+        with checked_redis(replica), redis.Redis(port=primary.port) as client:
+            wait_until(
+                lambda: client.info("replication").get("slave0", {}).get("state") == "online", timeout=15
+            )
+            settings.REDIS_MONITOR_URLS = {"state": primary.url}
+            clock = Clock()
+            assert "replication_lag" not in sample(clock).alerts
+            assert replica.pid is not None
+            os.kill(replica.pid, signal.SIGSTOP)  # it stops acknowledging the stream
+            try:
+                wait_until(lambda: "replication_lag" in sample(clock).alerts, timeout=10)
+            finally:
+                os.kill(replica.pid, signal.SIGCONT)
+            assert series.latest("state").figures["replication_lag"] > 1  # type: ignore[union-attr]
