@@ -232,3 +232,13 @@ def monitor_series(role: str) -> str:
     """One Redis role's monitoring time series: ``tk:mon:<role>:samples``, a sorted set of JSON samples
     scored by their Unix time (``core.monitoring.series``; trimmed to the last 24 h on every write)."""
     return f"{_prefix()}:mon:{role}:samples"
+
+
+def audit_stream() -> str:
+    """The audit log's stream, ``tk:audit``: one entry per security action, read by the consumer group
+    ``keys.AUDIT_GROUP`` and moved to PostgreSQL (core.audit)."""
+    return f"{_prefix()}:audit"
+
+
+AUDIT_GROUP = "audit-db"
+"""The consumer group that moves the audit stream into the database."""
