@@ -17,6 +17,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from core import audit
+from core.prometheus.instruments import RATELIMIT_DECISIONS
 from core.ratelimit import algorithms, metrics
 from core.ratelimit.backends import local_limiter, primary, redis_limiter
 from core.ratelimit.base import Check, Decision
@@ -83,6 +84,7 @@ def hit_and_read(
             for check, result in zip(checks, results, strict=True)
         ]
     for decision in decisions:
+        RATELIMIT_DECISIONS.labels(decision.policy.name, "allowed" if decision.allowed else "denied").inc()
         if not decision.allowed:
             metrics.record(metrics.DENIED, decision.policy.name)
     return decisions, read_replies
