@@ -55,7 +55,7 @@ def store(entries: list[tuple[Any, Any]]) -> list[str]:
 
 def read_new(client: redis.Redis, name: str, batch: int = BATCH_SIZE) -> list[tuple[Any, Any]]:
     """The next ``batch`` unread entries, now pending for consumer ``name``."""
-    reply = client.xreadgroup(keys.AUDIT_GROUP, name, {keys.audit_stream(): ">"}, count=batch)
+    reply: Any = client.xreadgroup(keys.AUDIT_GROUP, name, {keys.audit_stream(): ">"}, count=batch)
     return list(reply[0][1]) if reply else []
 
 

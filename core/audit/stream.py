@@ -42,13 +42,14 @@ ACTIONS = frozenset(
 def _fields(
     action: str, request: HttpRequest | None, actor: Any, target: str, detail: dict[str, Any]
 ) -> dict[str, str]:
-    user = actor if actor is not None else getattr(request, "user", None)
-    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    user: Any = actor if actor is not None else getattr(request, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False):
+        user = None
     return {
         "at": timezone.now().isoformat(),
         "action": action,
-        "actor_id": str(user.pk) if signed_in else "",
-        "actor": user.get_username() if signed_in else "",
+        "actor_id": str(user.pk) if user is not None else "",
+        "actor": user.get_username() if user is not None else "",
         "ip": client_ip(request) if request is not None else "",
         "target": target[:200],
         "detail": json.dumps(detail, sort_keys=True, default=str),

@@ -52,11 +52,11 @@ def append(sample: Sample) -> None:
 
 def since(role: str, start: float) -> list[Sample]:
     """The role's samples taken at or after ``start``, oldest first."""
-    raw = get_client("state").zrangebyscore(keys.monitor_series(role), start, "+inf")
+    raw: list[Any] = get_client("state").zrangebyscore(keys.monitor_series(role), start, "+inf")
     return [Sample.from_json(item) for item in raw]
 
 
 def latest(role: str) -> Sample | None:
     """The role's newest sample, if any."""
-    raw = get_client("state").zrange(keys.monitor_series(role), -1, -1)
+    raw: list[Any] = get_client("state").zrange(keys.monitor_series(role), -1, -1)
     return Sample.from_json(raw[0]) if raw else None
