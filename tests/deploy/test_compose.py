@@ -208,3 +208,12 @@ def test_redis_roles_have_their_own_policies(services: dict[str, dict[str, Any]]
         assert directives["user"] == ["default off"]
         assert "rename-command" not in directives
     assert "redis-state:/data" in services["redis-state"]["volumes"]
+
+
+def test_monitor_user_is_declared_and_used_by_the_app(services: dict[str, dict[str, Any]]) -> None:
+    with pytest.raises(MissingVariable, match="REDIS_MONITOR_PASSWORD"):
+        env = {k: v for k, v in FULL_ENV.items() if k != "REDIS_MONITOR_PASSWORD"}
+        [interpolate(str(part), env) for part in services["redis-state"]["command"]]
+    env = app_env(services["worker"])
+    assert env["REDIS_STATE_MONITOR_URL"] == "redis://monitor:monitorpass@redis-state:6379/0"
+    assert env["REDIS_CACHE_MONITOR_URL"] == "redis://monitor:monitorpass@redis-cache:6379/0"
