@@ -122,12 +122,12 @@ def monitor_urls(env: environ.Env, roles: dict[str, RedisRole]) -> dict[str, str
     sampled twice.
     """
     urls: dict[str, str] = {}
-    for name, role in roles.items():
-        url = env.str(f"REDIS_{name.upper()}_MONITOR_URL", default="")
-        if not url and not role.sentinels:
-            url = role.url
+    for role, config in roles.items():
+        url = env.str(f"REDIS_{role.upper()}_MONITOR_URL", default="")
+        if not url and not config.sentinels:
+            url = config.url
         if url and url not in urls.values():
-            urls[name] = url
+            urls[role] = url
     return urls
 
 
