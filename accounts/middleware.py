@@ -47,7 +47,7 @@ class SessionActivityMiddleware:
 class FirstRunMiddleware:
     """Until the first account exists, every page leads to the setup page that creates the admin."""
 
-    EXEMPT_PREFIXES = ("/setup/", "/static/", "/healthz", "/readyz")
+    EXEMPT_PREFIXES = ("/setup/", "/static/", "/healthz", "/readyz", "/metrics")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 from accounts.events import sessions_revoked
 from accounts.sessions import index, public_id
 from accounts.sessions.metadata import META_KEY, SNAPSHOT_KEY, session_metadata, user_snapshot
+from core import audit
 
 
 def _store(key: str | None = None) -> Any:
@@ -47,6 +48,7 @@ def revoke_sessions(user_id: int, session_keys: set[str] | list[str], reason: st
     index.remove(user_id, *revoked)
     if revoked:
         sessions_revoked.send(sender=None, user_id=user_id, session_keys=revoked, reason=reason)
+        audit.record("sessions_revoked", target=f"user:{user_id}", count=len(revoked), reason=reason)
     return revoked
 
 

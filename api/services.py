@@ -23,6 +23,7 @@ from content import services as content_services
 from content import tagnames
 from content.models import Bookmark
 from content.urlkeys import url_hash
+from core import audit
 from core.redis import ttl
 
 # last_used_at/last_used_ip are written at most this often per token, not on every request.
@@ -41,6 +42,9 @@ def create_token(
         digest=tokens.digest(secret),
         scopes=scope_names.clean(scopes),
         expires_at=expires_at,
+    )
+    audit.record(
+        "token_created", actor=user, target=f"token:{token.pk}", name=token.name, scopes=token.scopes
     )
     return token, secret
 

@@ -10,9 +10,16 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import checks  # noqa: F401  (registers the checks)
+        from core.audit import receivers  # noqa: F401  (connects the audit receivers)
         from core.jobs import checks as job_checks  # noqa: F401
         from core.ratelimit import checks as ratelimit_checks  # noqa: F401
 
         # Each app's jobs.py declares its jobs (@core.jobs.job): import them in every process, so a
         # worker knows them all before it runs one.
         autodiscover_modules("jobs")
+        # core.jobs is the queue itself, so the platform's own jobs live in their packages.
+        from core.audit import jobs as audit_jobs
+        from core.monitoring import jobs as monitoring_jobs
+
+        audit_jobs.register()
+        monitoring_jobs.register()

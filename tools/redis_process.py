@@ -66,6 +66,11 @@ class RedisProcess:
         return f"redis://127.0.0.1:{self.port}/0"
 
     @property
+    def pid(self) -> int | None:
+        """The running server's process id (tests pause it with SIGSTOP), None when stopped."""
+        return self._proc.pid if self._proc is not None else None
+
+    @property
     def log_path(self) -> Path | None:
         return self.data_dir / "redis.log" if self.data_dir else None
 

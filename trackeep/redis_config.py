@@ -112,6 +112,25 @@ def role_settings(env: environ.Env, role: str) -> RedisRole:
     )
 
 
+def monitor_urls(env: environ.Env, roles: dict[str, RedisRole]) -> dict[str, str]:
+    """Per role, the URL the monitoring sampler (core.monitoring) connects with.
+
+    ``REDIS_<ROLE>_MONITOR_URL`` names the read-only ``monitor`` ACL user of the shipped compose file;
+    without it the role's own URL is used (development: one unrestricted user). A role behind Sentinel
+    is sampled only with an explicit monitor URL (the sampler talks to one server, not to a master
+    name). A server already sampled under another role (channels on the state instance) is not
+    sampled twice.
+    """
+    urls: dict[str, str] = {}
+    for role, config in roles.items():
+        url = env.str(f"REDIS_{role.upper()}_MONITOR_URL", default="")
+        if not url and not config.sentinels:
+            url = config.url
+        if url and url not in urls.values():
+            urls[role] = url
+    return urls
+
+
 def django_redis_cache(
     role: RedisRole, *, key_prefix: str, ignore_exceptions: bool, timeout: int
 ) -> dict[str, object]:

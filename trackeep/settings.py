@@ -15,7 +15,13 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from core.redis.keys import VIEW_RATE_LIMIT_PREFIX
-from trackeep.redis_config import channel_layer, django_redis_cache, role_settings, rq_connection
+from trackeep.redis_config import (
+    channel_layer,
+    django_redis_cache,
+    monitor_urls,
+    role_settings,
+    rq_connection,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -66,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.prometheus.middleware.RequestMetricsMiddleware",  # outermost: times the whole request
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -125,6 +132,10 @@ REDIS_CACHE_ENABLED = env.bool("REDIS_CACHE_ENABLED", default=True)
 REDIS_RATELIMIT_ENABLED = env.bool("REDIS_RATELIMIT_ENABLED", default=True)
 REDIS_PUBSUB_ENABLED = env.bool("REDIS_PUBSUB_ENABLED", default=True)
 REDIS_ROLES = {role: role_settings(env, role) for role in ("cache", "state", "channels")}
+# Who the monitoring sampler connects as, per role (core.monitoring; docs/operations.md).
+REDIS_MONITOR_URLS = monitor_urls(env, REDIS_ROLES)
+# Bearer token of GET /metrics (Prometheus); empty: the endpoint answers 404 (docs/operations.md).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # Circuit breaker: after this many consecutive failures a role's Redis is skipped for the period.
 REDIS_BREAKER_FAILURES = env.int("REDIS_BREAKER_FAILURES", default=2)
 REDIS_BREAKER_RESET_SECONDS = env.float("REDIS_BREAKER_RESET_SECONDS", default=10.0)

@@ -8,6 +8,7 @@ import core.converters  # noqa: F401  (registers <dbid:> before any app URLconf)
 from accounts import views as account_views
 from analytics import views as analytics_views
 from core import views as core_views
+from core.prometheus import views as prometheus_views
 
 # The admin logs in through allauth, so admin logins get the same throttling and 2FA.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -18,6 +19,7 @@ urlpatterns = [
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", prometheus_views.metrics, name="metrics"),
     path("setup/", account_views.setup, name="setup"),
     path("admin/ratelimit/", include("core.ratelimit.urls")),
     path("admin/", admin.site.urls),

@@ -29,6 +29,7 @@ from content.importers import netscape as netscape_import
 from content.importers.apps import SOURCES
 from content.models import ImportRun
 from content.uploads import limit_uploads, upload_refused
+from core import audit
 
 
 def _form(
@@ -151,6 +152,7 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export_bookmarks(request: HttpRequest) -> HttpResponse:
     bookmarks = list(selectors.bookmarks_for(request.user.pk, sort="oldest"))
+    audit.record("export", request=request, target="bookmarks", count=len(bookmarks))
     response = HttpResponse(netscape_export.render(bookmarks), content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="trackeep-bookmarks-{timezone.now():%Y-%m-%d}.html"'
@@ -162,6 +164,7 @@ def export_bookmarks(request: HttpRequest) -> HttpResponse:
 def export_archive(request: HttpRequest) -> FileResponse:
     target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
     archive_export.write_archive(request.user.pk, target)
+    audit.record("export", request=request, target="archive")
     target.seek(0)
     filename = f"trackeep-{request.user.get_username()}-{timezone.now():%Y-%m-%d}.zip"
     return FileResponse(target, as_attachment=True, filename=filename, content_type="application/zip")

@@ -27,8 +27,9 @@ def show_rate_limits(modeladmin: Any, request: HttpRequest, queryset: Any) -> Ht
 @admin.action(description="Reset rate limits of the selected users", permissions=["change"])
 def reset_rate_limits(modeladmin: Any, request: HttpRequest, queryset: Any) -> None:
     checks = [check for user in queryset for check in identity.checks_for_user(user)]
+    target = ", ".join(f"user:{user.pk}" for user in queryset)
     try:
-        found = services.reset(checks)
+        found = services.reset(checks, target=target, request=request)
     except RedisUnavailable:
         modeladmin.message_user(request, UNREACHABLE, messages.ERROR)
         return

@@ -14,6 +14,10 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from django.http import HttpRequest
+
+from core import audit
+from core.prometheus.instruments import RATELIMIT_DECISIONS
 from core.ratelimit import algorithms, metrics
 from core.ratelimit.backends import local_limiter, primary, redis_limiter
 from core.ratelimit.base import Check, Decision
@@ -80,6 +84,7 @@ def hit_and_read(
             for check, result in zip(checks, results, strict=True)
         ]
     for decision in decisions:
+        RATELIMIT_DECISIONS.labels(decision.policy.name, "allowed" if decision.allowed else "denied").inc()
         if not decision.allowed:
             metrics.record(metrics.DENIED, decision.policy.name)
     return decisions, read_replies
@@ -99,9 +104,12 @@ def release(checks: Sequence[Check]) -> None:
         local_limiter.release(check)
 
 
-def reset(checks: Sequence[Check]) -> int:
+def reset(checks: Sequence[Check], *, target: str, request: HttpRequest | None = None) -> int:
     """Forget these identities' budgets (operators); returns how many buckets existed.
     This process's outage fallback state is forgotten too. Raises ``redis.RedisError`` when the
-    shared store cannot be reached."""
+    shared store cannot be reached. The reset of ``target`` (who it was for) is audited."""
     found = local_limiter.reset(checks)
-    return redis_limiter.reset(checks) if primary() is redis_limiter else found
+    if primary() is redis_limiter:
+        found = redis_limiter.reset(checks)
+    audit.record("ratelimit_reset", request=request, target=target, buckets=found)
+    return found

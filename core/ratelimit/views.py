@@ -26,7 +26,7 @@ def identity_limits(request: HttpRequest) -> HttpResponse:
             if request.method == "POST":
                 if not request.user.has_perm("accounts.change_user"):
                     raise PermissionDenied
-                found = services.reset(checks)
+                found = services.reset(checks, target=label, request=request)
                 messages.success(request, f"Rate limits of {label} reset ({found} active budget(s) cleared).")
                 return HttpResponseRedirect(f"{request.path}?{request.GET.urlencode()}")
             context["usages"] = selectors.usage(checks)

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from core.prometheus.instruments import CACHE_LOOKUPS
 from core.redis import cache_aside, keys
 from core.redis.cache_aside import Cached
 
@@ -69,7 +70,9 @@ class CacheFamily:
 
     def get_or_compute(self, compute: Callable[[], T], *parts: str, user_id: int | None = None) -> Cached[T]:
         """The cached entry ``parts`` (per ``user_id`` for a per-user family), computed on a miss."""
-        return cache_aside.get_or_compute(self.name, self._owner(user_id), parts, compute, self.ttl)
+        cached = cache_aside.get_or_compute(self.name, self._owner(user_id), parts, compute, self.ttl)
+        CACHE_LOOKUPS.labels(self.name, "hit" if cached.hit else "miss").inc()
+        return cached
 
     def invalidate(self, user_id: int | None = None) -> None:
         """Make every entry of this family (for ``user_id``) unreachable: one INCR."""

@@ -232,3 +232,19 @@ def channel_layer_marker(layer_prefix: str) -> str:
 def challenge_group(challenge_id: int) -> str:
     """Channels group of the sockets watching one challenge's leaderboard: ``challenge.{id}``."""
     return f"challenge.{challenge_id}"
+
+
+def monitor_series(role: str) -> str:
+    """One Redis role's monitoring time series: ``tk:mon:<role>:samples``, a sorted set of JSON samples
+    scored by their Unix time (``core.monitoring.series``; trimmed to the last 24 h on every write)."""
+    return f"{_prefix()}:mon:{role}:samples"
+
+
+def audit_stream() -> str:
+    """The audit log's stream, ``tk:audit``: one entry per security action, read by the consumer group
+    ``keys.AUDIT_GROUP`` and moved to PostgreSQL (core.audit)."""
+    return f"{_prefix()}:audit"
+
+
+AUDIT_GROUP = "audit-db"
+"""The consumer group that moves the audit stream into the database."""

@@ -13,6 +13,7 @@ from tests.deploy.compose import redis_invocation
 from tools.redis_process import STARTUP_TIMEOUT_SECONDS, RedisProcess
 
 APP_USER = "trackeep"
+MONITOR_USER = "monitor"
 
 
 @dataclass
@@ -21,6 +22,7 @@ class AclRedisProcess(RedisProcess):
 
     username: str = APP_USER
     password: str = ""
+    monitor_password: str = ""
 
     def client(self, **kwargs: object) -> redis.Redis:
         return redis.Redis(port=self.port, username=self.username, password=self.password, **kwargs)
@@ -28,6 +30,11 @@ class AclRedisProcess(RedisProcess):
     @property
     def app_url(self) -> str:
         return f"redis://{self.username}:{self.password}@127.0.0.1:{self.port}/0"
+
+    @property
+    def monitor_url(self) -> str:
+        """The shipped read-only monitoring user (REDIS_<ROLE>_MONITOR_URL)."""
+        return f"redis://{MONITOR_USER}:{self.monitor_password}@127.0.0.1:{self.port}/0"
 
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
@@ -48,8 +55,18 @@ class AclRedisProcess(RedisProcess):
         raise RuntimeError(f"redis-server on port {self.port} did not answer PING in time")
 
 
-def compose_redis(service: str, workdir: Path) -> AclRedisProcess:
-    """``service``'s redis-server from docker-compose.yml, with a fresh password (not yet started)."""
-    password = secrets.token_hex(16)
-    config, args = redis_invocation(service, {"REDIS_PASSWORD": password}, workdir)
-    return AclRedisProcess(config_file=config, extra_args=tuple(args), password=password)
+def compose_redis(service: str, workdir: Path, *overrides: str) -> AclRedisProcess:
+    """``service``'s redis-server from docker-compose.yml, with fresh passwords (not yet started).
+
+    ``overrides`` are extra redis-server arguments after compose's own (``--maxclients 20``): the
+    tests that make an alert fire shrink a limit instead of filling a production-sized one.
+    """
+    password, monitor_password = secrets.token_hex(16), secrets.token_hex(16)
+    env = {"REDIS_PASSWORD": password, "REDIS_MONITOR_PASSWORD": monitor_password}
+    config, args = redis_invocation(service, env, workdir)
+    return AclRedisProcess(
+        config_file=config,
+        extra_args=(*args, *overrides),
+        password=password,
+        monitor_password=monitor_password,
+    )

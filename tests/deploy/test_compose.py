@@ -40,6 +40,7 @@ FULL_ENV = {
     "ALLOWED_HOSTS": "trackeep.example.com",
     "POSTGRES_PASSWORD": "pgpass",
     "REDIS_PASSWORD": "redispass",
+    "REDIS_MONITOR_PASSWORD": "monitorpass",
 }
 
 
@@ -220,3 +221,12 @@ def test_gunicorn_preloads_and_its_workers_never_recycle_together() -> None:
         period = int(flags[flags.index("--max-requests") + 1])
         jitter = int(flags[flags.index("--max-requests-jitter") + 1])
         assert jitter * 2 >= period > 0
+
+
+def test_monitor_user_is_declared_and_used_by_the_app(services: dict[str, dict[str, Any]]) -> None:
+    with pytest.raises(MissingVariable, match="REDIS_MONITOR_PASSWORD"):
+        env = {k: v for k, v in FULL_ENV.items() if k != "REDIS_MONITOR_PASSWORD"}
+        [interpolate(str(part), env) for part in services["redis-state"]["command"]]
+    env = app_env(services["worker"])
+    assert env["REDIS_STATE_MONITOR_URL"] == "redis://monitor:monitorpass@redis-state:6379/0"
+    assert env["REDIS_CACHE_MONITOR_URL"] == "redis://monitor:monitorpass@redis-cache:6379/0"

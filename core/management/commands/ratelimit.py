@@ -45,7 +45,7 @@ class Command(BaseCommand):
             if options["action"] == "show":
                 self._show(label, checks)
             else:
-                found = services.reset(checks)
+                found = services.reset(checks, target=label)
                 self.stdout.write(
                     self.style.SUCCESS(
                         f"Reset {label}: {found} active budget(s) deleted across {len(checks)}."
