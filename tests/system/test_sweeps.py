@@ -129,6 +129,7 @@ def demo_world(settings: Any) -> dict[str, Any]:
     content_services.create_project(owner, name="Sweep project")
     search_services.save_search(owner.pk, "Sweep search", {"q": ["x"]})
     ImportRun.objects.create(owner=owner, what="bookmarks", status=ImportRun.DONE)
+    content_services.create_collection(owner.pk, "Sweep collection")
     return {"owner": owner, "stranger": make_user(), "ids": owned_ids()}
 
 
