@@ -10,6 +10,9 @@ body, HTML only. Hosts resolving to loopback, private, link-local or reserved ad
 unless ``CONTENT_FETCH_ALLOW_PRIVATE`` is on (otherwise a bookmark could probe the internal network),
 and every redirect is checked the same way. A DNS answer that changes between the check and the
 connection can still slip through; the timeout and size cap bound what that can cost.
+
+``fetch_page`` is that bounded fetch on its own (raising ``FetchFailed`` with a reason, and whether
+trying again may help); the reader copies (``reader`` app) fetch whole pages through it.
 """
 
 from __future__ import annotations

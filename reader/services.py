@@ -19,7 +19,7 @@ from core import jobs
 from core.events import announce
 from reader.events import reader_copy_saved
 from reader.extraction import NothingReadable, extract
-from reader.models import ERROR_MAX, ReaderCopy
+from reader.models import ERROR_MAX, URL_MAX, ReaderCopy
 
 
 class TransientFetchFailure(Exception):
@@ -64,7 +64,8 @@ def build_copy(bookmark_id: int) -> ReaderCopy | None:
     copy, _ = ReaderCopy.objects.get_or_create(bookmark_id=bookmark_id)
     copy.attempts += 1
     try:
-        article = extract(fetch_page(bookmark.url))
+        page = fetch_page(bookmark.url)
+        article = extract(page)
     except FetchFailed as error:
         _record_failure(copy, error.reason)
         if error.transient:
@@ -75,6 +76,7 @@ def build_copy(bookmark_id: int) -> ReaderCopy | None:
         return copy
     for name, value in vars(article).items():
         setattr(copy, name, value)
+    copy.final_url = page.final_url[:URL_MAX]
     copy.status, copy.error, copy.fetched_at = ReaderCopy.Status.READY, "", timezone.now()
     with transaction.atomic():
         copy.save()

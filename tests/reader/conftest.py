@@ -34,7 +34,8 @@ lists meetings, auctions and the rules for the annual exhibition held each sprin
 
 
 class Site(BaseHTTPRequestHandler):
-    """``/article`` is always there; ``/later`` answers 404 until ``Site.ready`` is set; ``/broken`` 500."""
+    """``/article`` (and ``/again``) is always there; ``/later`` answers 404 until ``Site.ready`` is set;
+    ``/broken`` answers 500; ``/empty`` is a page without an article; anything else 404."""
 
     ready = threading.Event()
 
@@ -43,6 +44,8 @@ class Site(BaseHTTPRequestHandler):
             self._send(500, b"<html><body>oops</body></html>")
         elif self.path == "/later" and not Site.ready.is_set():
             self._send(404, b"<html><body>not yet</body></html>")
+        elif self.path == "/empty":
+            self._send(200, b"<html><head><title>Empty</title></head><body></body></html>")
         elif self.path in ("/article", "/later", "/again"):
             self._send(200, ARTICLE)
         else:

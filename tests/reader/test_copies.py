@@ -76,15 +76,19 @@ def test_private_addresses_are_refused_unless_allowed_and_not_retried(site: str,
     assert "non-public address" in copy.error and copy.text == ""
 
 
-def test_a_page_without_an_article_is_a_permanent_failure(
+def test_a_missing_page_or_one_without_an_article_is_a_permanent_failure(
     loopback_allowed: None, site: str, owner: Any
 ) -> None:
-    bookmark = _bookmark(owner, f"{site}/nothing-here")
-    copy = services.build_copy(bookmark.pk)
-    assert copy is not None and (copy.status, copy.error) == (
-        ReaderCopy.Status.FAILED,
-        "the server answered HTTP 404",
-    )
+    for path, reason in (
+        ("/nothing-here", "the server answered HTTP 404"),
+        ("/empty", "no readable article text on the page"),
+    ):
+        copy = services.build_copy(_bookmark(owner, f"{site}{path}").pk)  # returns: not retried
+        assert copy is not None and (copy.status, copy.error, copy.html) == (
+            ReaderCopy.Status.FAILED,
+            reason,
+            "",
+        )
 
 
 def test_another_users_copy_answers_404(loopback_allowed: None, site: str, owner: Any, stranger: Any) -> None:

@@ -40,6 +40,7 @@ def test_a_saved_page_is_fetched_by_the_worker_readable_and_found_by_a_body_word
     copy = ReaderCopy.objects.get(bookmark=bookmark)
     assert (copy.byline, copy.attempts, copy.reading_minutes) == ("Ada Lovelace", 1, 1)
     assert copy.image_url == f"{site}/cover.png" and copy.favicon_url == f"{site}/favicon.png"
+    assert copy.final_url == f"{site}/article"
     assert BODY_WORD in copy.text and "Copyright the island" not in copy.text
 
     page = client_of.get(reverse("reader:read", args=[bookmark.pk]))
