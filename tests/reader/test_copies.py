@@ -43,6 +43,8 @@ def test_the_read_view_shows_the_sanitised_article_and_loads_nothing_remote(
     loopback_allowed: None, site: str, owner: Any, client_of: Any
 ) -> None:
     bookmark = _bookmark(owner, f"{site}/article")
+    detail = client_of.get(reverse("content:bookmark_detail", args=[bookmark.pk])).content.decode()
+    assert f'href="{reverse("reader:read", args=[bookmark.pk])}"' in detail  # the Read button
     copy = services.build_copy(bookmark.pk)
     assert copy is not None and copy.status == ReaderCopy.Status.READY
     response = client_of.get(reverse("reader:read", args=[bookmark.pk]))
