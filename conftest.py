@@ -43,6 +43,7 @@ def redis_key_prefix(settings, tmp_path: Path) -> Iterator[str]:  # type: ignore
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests never reach the internet: bookmark metadata is fetched only where a test serves it.
     settings.CONTENT_FETCH_METADATA = False
+    settings.READER_FETCH_PAGES = False
     settings.MEDIA_ROOT = tmp_path / "media"  # uploads never land in the working tree
     caches = copy.deepcopy(django_settings.CACHES)
     for config in caches.values():

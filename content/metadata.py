@@ -10,6 +10,9 @@ body, HTML only. Hosts resolving to loopback, private, link-local or reserved ad
 unless ``CONTENT_FETCH_ALLOW_PRIVATE`` is on (otherwise a bookmark could probe the internal network),
 and every redirect is checked the same way. A DNS answer that changes between the check and the
 connection can still slip through; the timeout and size cap bound what that can cost.
+
+``fetch_page`` is that bounded fetch on its own (raising ``FetchFailed`` with a reason, and whether
+trying again may help); the reader copies (``reader`` app) fetch whole pages through it.
 """
 
 from __future__ import annotations
@@ -145,10 +148,26 @@ def _read_capped(response: Any, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
-def fetch_metadata(
-    url: str, *, timeout: float | None = None, allow_private: bool | None = None
-) -> PageMetadata | None:
-    """The page's metadata, or None when it cannot be had quickly and safely. Never raises."""
+@dataclass(frozen=True)
+class FetchedPage:
+    """An HTML page's text (at most ``MAX_BYTES`` of it, decoded) and the URL it came from."""
+
+    text: str
+    final_url: str
+
+
+class FetchFailed(Exception):
+    """The page could not be had; ``transient`` when trying again later may succeed (a timeout, a
+    5xx, a refused connection) rather than never (a private address, a 404, not HTML)."""
+
+    def __init__(self, reason: str, *, transient: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.transient = transient
+
+
+def fetch_page(url: str, *, timeout: float | None = None, allow_private: bool | None = None) -> FetchedPage:
+    """The HTML page at ``url`` within the fetcher's limits, or ``FetchFailed`` saying why not."""
     timeout = settings.CONTENT_FETCH_TIMEOUT_SECONDS if timeout is None else timeout
     allow_private = settings.CONTENT_FETCH_ALLOW_PRIVATE if allow_private is None else allow_private
     deadline = time.monotonic() + timeout
@@ -158,21 +177,44 @@ def fetch_metadata(
         request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html"})
         with opener.open(request, timeout=timeout) as response:
             headers: Message = response.headers
-            if headers.get_content_type() not in ("text/html", "application/xhtml+xml"):
-                return None
+            content_type = headers.get_content_type()
+            if content_type not in ("text/html", "application/xhtml+xml"):
+                raise FetchFailed(f"not an HTML page ({content_type})", transient=False)
             body = _read_capped(response, deadline)
             final_url = response.geturl()
             charset = headers.get_content_charset() or "utf-8"
-    except (FetchRefused, urllib.error.URLError, OSError, ValueError) as error:
-        logger.info("bookmark metadata not fetched for %s: %s", url, error)
-        return None
+    except FetchRefused as error:
+        raise FetchFailed(str(error), transient=False) from error
+    except urllib.error.HTTPError as error:
+        raise FetchFailed(f"the server answered HTTP {error.code}", transient=error.code >= 500) from error
+    except urllib.error.URLError as error:
+        raise FetchFailed(f"cannot connect: {error.reason}", transient=True) from error
+    except (OSError, ValueError) as error:
+        raise FetchFailed(f"cannot fetch: {error}", transient=True) from error
     try:
         text = body.decode(charset, errors="replace")
     except LookupError:
         text = body.decode("utf-8", errors="replace")
+    return FetchedPage(text=text, final_url=final_url)
+
+
+def fetch_metadata(
+    url: str, *, timeout: float | None = None, allow_private: bool | None = None
+) -> PageMetadata | None:
+    """The page's metadata, or None when it cannot be had quickly and safely. Never raises."""
+    try:
+        page = fetch_page(url, timeout=timeout, allow_private=allow_private)
+    except FetchFailed as error:
+        logger.info("bookmark metadata not fetched for %s: %s", url, error.reason)
+        return None
+    return metadata_of(page)
+
+
+def metadata_of(page: FetchedPage) -> PageMetadata:
+    """Title, description and absolute favicon URL from a fetched page's head."""
     parser = _HeadParser()
-    parser.feed(text)
-    icon = urljoin(final_url, parser.icon) if parser.icon else ""
+    parser.feed(page.text)
+    icon = urljoin(page.final_url, parser.icon) if parser.icon else ""
     return PageMetadata(
         title=_clean(parser.title or parser.og_title, TITLE_MAX),
         description=_clean(parser.description, DESCRIPTION_MAX),

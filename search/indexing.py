@@ -7,7 +7,9 @@ and deleted events alike, bulk or single, and running it twice changes nothing.
 
 Text is stored as the index should see it: control characters become spaces (they would break
 highlight markers and PostgreSQL rejects NUL) and bodies are capped at ``BODY_MAX_CHARS`` (a tsvector
-holds at most 1 MB; nobody searches deeper into one note).
+holds at most 1 MB; nobody searches deeper into one note). A bookmark's body is its description
+followed by the plain text of its reader copy (``reader.selectors.texts``), so a word that only the
+saved page contains finds the bookmark.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from content.models import Bookmark, Note, StoredFile, Task
+from reader import selectors as reader_selectors
 from search.models import KINDS, DocumentTag, SearchDocument
 
 BODY_MAX_CHARS = 100_000
@@ -66,9 +69,11 @@ def _fields(kind: str, item: Any) -> dict[str, Any]:
     return {"title": item.name, "body": item.description}
 
 
-def document_for(kind: str, item: Any, tag_names: list[str]) -> SearchDocument:
-    """The index row of one content item."""
+def document_for(kind: str, item: Any, tag_names: list[str], page_text: str = "") -> SearchDocument:
+    """The index row of one content item (``page_text``: a bookmark's reader copy, added to its body)."""
     fields = _fields(kind, item)
+    if page_text:
+        fields["body"] = f"{fields['body']}\n\n{page_text}" if fields["body"] else page_text
     return SearchDocument(
         owner_id=item.owner_id,
         kind=kind,
@@ -106,8 +111,12 @@ def _sync_chunk(kind: str, ids: list[int]) -> int:
     if not items:
         return 0
     tags = {item.pk: sorted(item.tags.all(), key=lambda tag: tag.name.lower()) for item in items}
+    pages = reader_selectors.texts(tags) if kind == "bookmark" else {}
     SearchDocument.objects.bulk_create(
-        [document_for(kind, item, [tag.name for tag in tags[item.pk]]) for item in items],
+        [
+            document_for(kind, item, [tag.name for tag in tags[item.pk]], pages.get(item.pk, ""))
+            for item in items
+        ],
         update_conflicts=True,
         unique_fields=["kind", "object_id"],
         update_fields=UPDATE_FIELDS,

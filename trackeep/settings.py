@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "marketplace",
     "community",
     "api",
+    "reader",
 ]
 
 MIDDLEWARE = [
@@ -290,6 +291,9 @@ CONTENT_FETCH_METADATA = env.bool("CONTENT_FETCH_METADATA", default=True)
 CONTENT_FETCH_TIMEOUT_SECONDS = env.float("CONTENT_FETCH_TIMEOUT_SECONDS", default=3.0)
 # Allow fetching pages on loopback/private addresses (off: a bookmark cannot probe the LAN).
 CONTENT_FETCH_ALLOW_PRIVATE = env.bool("CONTENT_FETCH_ALLOW_PRIVATE", default=False)
+# Reader copies (reader/): queue a fetch of every new bookmark's page for the Read view and search.
+# The fetch uses the limits above (timeout, size cap, CONTENT_FETCH_ALLOW_PRIVATE).
+READER_FETCH_PAGES = env.bool("READER_FETCH_PAGES", default=True)
 # Request bodies: form fields (not files) up to 2.5 MiB; file parts above 2.5 MiB spool to disk.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -34,5 +34,6 @@ urlpatterns = [
     path("time/", include("timetracking.urls")),
     path("marketplace/", include("marketplace.urls")),
     path("community/", include("community.urls")),
+    path("reader/", include("reader.urls")),
     path("", include("api.urls")),  # /api/v1/, /accounts/tokens/, /share/, /manifest.webmanifest
 ]
