@@ -23,7 +23,7 @@ from content.models import Bookmark, ImportRun
 from search.models import SearchDocument
 from tests.content.import_support import import_file
 from tests.factories import make_user, signed_in
-from tests.jobs.processes import JobProcess, start, subprocess_env, wait_for
+from tests.jobs.processes import JobProcess, database_url, start, subprocess_env, wait_for
 from tests.server_logs import assert_clean_logs
 from tools.redis_process import RedisProcess
 
@@ -51,7 +51,7 @@ def import_worker(job_redis: RedisProcess, job_redis_url: str, tmp_path: Path) -
         job_redis_url,
         tmp_path,
         DJANGO_SETTINGS_MODULE="trackeep.settings",
-        DATABASE_URL=f"sqlite:///{settings.DATABASES['default']['NAME']}",
+        DATABASE_URL=database_url(),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         CONTENT_IMPORT_PARSE_SECONDS=str(PARSE_SECONDS),
     )

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
 
 STOP_SECONDS = 15.0
 # A whole traceback: its header, the indented frames, and the exception line at the end.
@@ -108,3 +109,14 @@ def subprocess_env(redis_url: str, tmp_path: Path, **extra: str) -> dict[str, st
     for name in ("REDIS_CACHE_URL", "REDIS_STATE_URL", "REDIS_CHANNELS_URL", "REDIS_SENTINELS"):
         env.pop(name, None)
     return env
+
+
+def database_url() -> str:
+    """The URL of the test's database (a file for SQLite, see the root conftest), for other processes."""
+    database = connections["default"].settings_dict
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{database['NAME']}"
+    user = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
+    return (
+        f"postgres://{user}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+    )

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connections
 
-from tests.jobs.processes import JobProcess, start, subprocess_env
+from tests.jobs.processes import JobProcess, database_url, start, subprocess_env
 from tests.server_logs import assert_clean_logs
 from tools.redis_process import RedisProcess
 
@@ -72,17 +71,6 @@ def site() -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-
-
-def database_url() -> str:
-    """The URL of the test's database (a file for SQLite, see the root conftest), for other processes."""
-    database = connections["default"].settings_dict
-    if database["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{database['NAME']}"
-    user = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
-    return (
-        f"postgres://{user}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
-    )
 
 
 @pytest.fixture
