@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,8 +16,11 @@ from accounts.forms import FirstAdminForm, ProfileForm
 
 
 def _user_id(request: HttpRequest) -> int:
-    """The signed-in user's id (views behind ``login_required`` only)."""
-    return int(request.user.pk or 0)
+    """The signed-in user's id (views behind ``login_required`` only: an anonymous request here is a
+    programming error, refused rather than read as user 0)."""
+    if request.user.pk is None:
+        raise PermissionDenied("Sign in first.")
+    return int(request.user.pk)
 
 
 def setup(request: HttpRequest) -> HttpResponse:

@@ -11,7 +11,9 @@ class ContentConfig(AppConfig):
         from content.caches import LISTS
         from content.events import content_changed
         from content.receivers import on_content_changed
+        from content.reminders import register as register_reminders
         from core.redis.families import register
 
         register(LISTS)
+        register_reminders()
         content_changed.connect(on_content_changed, dispatch_uid="content.lists")

@@ -3,8 +3,9 @@
 ``deliver_due()`` finds open tasks whose reminder time has passed and that were not reminded yet,
 claims each with a conditional UPDATE (``reminded_at`` still empty), so several processes running
 it at once send each reminder exactly once, and sends ``content.events.task_reminder_due`` after the
-claim commits; messaging turns that into a notification. ``manage.py send_reminders`` runs it once
-or every N seconds (``--loop``); ``make run`` and the compose file run the loop.
+claim commits; messaging turns that into a notification. The periodic job ``deliver_reminders``
+runs it every minute on the job workers (the scheduler of ``make run`` and compose enqueues it);
+``manage.py send_reminders`` runs it by hand, once or every N seconds (``--loop``).
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from django.utils import timezone
 
 from content.events import task_reminder_due
 from content.models import Task
+from core import jobs
 
 logger = logging.getLogger(__name__)
 BATCH = 500
+CHECK_EVERY = dt.timedelta(minutes=1)
 
 
 def deliver_due(now: dt.datetime | None = None) -> int:
@@ -53,3 +56,13 @@ def _announce(owner_id: int, task_id: int, title: str, url: str) -> None:
     for receiver, result in results:
         if isinstance(result, Exception):
             logger.error("task_reminder_due receiver %r failed", receiver, exc_info=result)
+
+
+@jobs.job(retries=0, timeout=120)
+def deliver_reminders() -> None:
+    """The periodic job: send what is due (the next run picks up what a full batch left)."""
+    deliver_due()
+
+
+def register() -> None:
+    jobs.register_periodic(deliver_reminders, every=CHECK_EVERY, name="task-reminders")

@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from content import quickadd, services
+from content import quickadd, reminders, services
 from content.models import Task
+from core import jobs
 from messaging.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +79,17 @@ def test_reminders_arrive_once_as_notifications(owner: Any, django_capture_on_co
     services.update_task(due, remind_at=timezone.now() - dt.timedelta(seconds=1))
     due.refresh_from_db()
     assert due.reminded_at is None  # a new reminder time is a new reminder
+
+
+def test_reminders_are_a_periodic_job_of_every_minute(
+    owner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    (periodic,) = [p for p in jobs.periodic_jobs() if p.name == "task-reminders"]
+    assert (periodic.func, periodic.interval) == (reminders.deliver_reminders, 60)
+    services.create_task(owner, title="Water the plants", remind_at=timezone.now() - dt.timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        periodic.func()
+    assert Notification.objects.filter(user=owner, kind=Notification.Kind.REMINDER).count() == 1
 
 
 NOW = dt.datetime(2030, 1, 7, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))  # a Monday

@@ -137,7 +137,7 @@ def test_an_app_registers_its_periodic_job_from_ready(settings) -> None:  # type
     settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "tests.jobs.sampleapp.apps.SampleAppConfig"]
     # Re-running every ready() also re-registers the platform's own periodic jobs (core.apps).
     registered = {p.name: p for p in jobs.periodic_jobs()}
-    assert set(registered) == {"sample-tick", "audit-drain", "redis-monitoring"}
+    assert set(registered) == {"sample-tick", "audit-drain", "redis-monitoring", "task-reminders"}
     periodic = registered["sample-tick"]
     assert (periodic.name, periodic.func, periodic.interval, periodic.cron) == ("sample-tick", tick, 1, None)
 

@@ -135,7 +135,7 @@ def demo_world(settings: Any) -> dict[str, Any]:
     search_services.save_search(owner.pk, "Sweep search", {"q": ["x"]})
     ImportRun.objects.create(owner=owner, what="bookmarks", status=ImportRun.DONE)
     content_services.create_collection(owner.pk, "Sweep collection")
-    return {"owner": owner, "stranger": make_user(), "ids": owned_ids()}
+    return {"owner": owner, "stranger": make_user()}
 
 
 def client_with_token(user: Any) -> Any:
@@ -148,7 +148,7 @@ def client_with_token(user: Any) -> Any:
 
 def test_every_object_url_answers_404_to_a_user_who_does_not_own_it(demo_world: dict[str, Any]) -> None:
     stranger, owner = client_with_token(demo_world["stranger"]), client_with_token(demo_world["owner"])
-    ids = owned_ids()  # again: the tokens made just now are objects too
+    ids = owned_ids()  # after the clients: the tokens they hold are objects too
     statuses: Counter[int] = Counter()
     leaks: list[str] = []
     errors: list[str] = []
@@ -227,7 +227,7 @@ def test_no_form_or_json_endpoint_answers_bad_input_with_a_500(demo_world: dict[
     owner.raise_request_exception = False
     statuses: Counter[int] = Counter()
     errors: list[str] = []
-    urls = owner_urls(owner, demo_world["ids"])
+    urls = owner_urls(owner, owned_ids())
     for url in urls:
         if url.startswith("/api/"):
             attempts = [("post", {"data": body, "content_type": "application/json"}) for body in JSON_JUNK]
