@@ -5,8 +5,11 @@ in the django-rq admin pages. What changes is how a due job is enqueued: RQ's Cr
 queue (pickled arguments, no retries); here it goes through core.jobs like every other job, so the
 worker (which reads JSON only) can run it and it gets its declared retries, timeout and queue.
 
-Run exactly one scheduler per deployment: RQ's cron loop has no leader election, so two would
-enqueue every run twice. Interval jobs run once right after the scheduler starts.
+RQ's cron loop has no leader election, so each run is claimed first: the scheduler that sets the
+key of the run's time slot (``SET NX``; the cron time, or ``now // interval`` for interval jobs)
+enqueues it, the others skip it. Several schedulers (one per app host, or a second one started by
+mistake) therefore enqueue each run once; an interval job runs at most once per interval window.
+Interval jobs are due right after a scheduler starts (claimed like any run).
 """
 
 from __future__ import annotations
@@ -16,13 +19,28 @@ from rq import cron_job_registry
 from rq.cron import CronJob, CronScheduler
 from rq.defaults import DEFAULT_CRON_JOB_HISTORY_LIMIT, DEFAULT_CRON_JOB_HISTORY_TTL
 from rq.job import Job
+from rq.utils import now
 
 from core.jobs.queueing import enqueue_call, get_queue
 from core.jobs.registry import PeriodicJob, options_of, periodic_jobs
+from core.redis import keys
+
+CRON_CLAIM_TTL = 3600
+"""Seconds a cron run's claim is kept: far longer than schedulers' clocks and loops drift apart."""
 
 
 class PeriodicCronJob(CronJob):
     """A periodic job, enqueued through core.jobs and recorded in RQ's cron job history."""
+
+    def claim(self, connection: Redis) -> bool:
+        """Whether this scheduler won the run that is due now (another scheduler may have)."""
+        if self.cron:
+            assert self.next_enqueue_time is not None
+            slot, ttl = int(self.next_enqueue_time.timestamp()), CRON_CLAIM_TTL
+        else:
+            assert self.interval is not None
+            slot, ttl = int(now().timestamp()) // self.interval, self.interval
+        return bool(connection.set(keys.periodic_run_claim(self.name, slot), 1, nx=True, ex=ttl))
 
     def enqueue(self, connection: Redis) -> Job:
         assert self.func is not None
@@ -39,6 +57,24 @@ class PeriodicCronJob(CronJob):
         return job
 
 
+class ClaimingCronScheduler(CronScheduler):
+    """RQ's cron loop, enqueueing a due run only when this scheduler claims it."""
+
+    def enqueue_jobs(self) -> list[CronJob]:
+        enqueue_time = now()
+        enqueued: list[CronJob] = []
+        for cron_job in self._cron_jobs:
+            if not cron_job.should_run():
+                continue
+            if isinstance(cron_job, PeriodicCronJob) and not cron_job.claim(self.connection):
+                self.log.info("Periodic job %s: this run was enqueued by another scheduler", cron_job.name)
+            else:
+                cron_job.enqueue(self.connection)
+                enqueued.append(cron_job)
+            cron_job.set_enqueue_time(enqueue_time)
+        return enqueued
+
+
 def cron_job(periodic: PeriodicJob) -> PeriodicCronJob:
     options = options_of(periodic.func)
     return PeriodicCronJob(
@@ -53,9 +89,9 @@ def cron_job(periodic: PeriodicJob) -> PeriodicCronJob:
     )
 
 
-def build_scheduler(name: str = "") -> CronScheduler:
-    """A CronScheduler holding every registered periodic job (none registered: an idle one)."""
-    scheduler = CronScheduler(connection=get_queue().connection, name=name)
+def build_scheduler(name: str = "") -> ClaimingCronScheduler:
+    """A scheduler holding every registered periodic job (none registered: an idle one)."""
+    scheduler = ClaimingCronScheduler(connection=get_queue().connection, name=name)
     for periodic in periodic_jobs():
         scheduler.get_jobs().append(cron_job(periodic))
         schedule = periodic.cron or f"every {periodic.interval} s"

@@ -207,6 +207,12 @@ def rebuild_copy(key: str, token: str) -> str:
     return f"{key}:rebuild:{token}"
 
 
+def periodic_run_claim(name: str, slot: int) -> str:
+    """Claimed by the one scheduler that enqueues periodic job ``name`` for time slot ``slot``:
+    ``tk:periodic:<name>:<slot>`` (``core.jobs.scheduler``; ``name`` is a registered job name)."""
+    return f"{_prefix()}:periodic:{name}:{slot}"
+
+
 # --- Channels groups (dots only: Channels rejects colons) --------------------------------------
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.jobs.processes import JobProcess, start, subprocess_env
+from tests.jobs.processes import JobProcess, database_url, start, subprocess_env
 from tests.server_logs import assert_clean_logs
 from tools.redis_process import RedisProcess
 
@@ -26,11 +26,17 @@ def evidence(job_redis: RedisProcess, job_redis_url: str) -> redis.Redis:
 
 @pytest.fixture
 def job_process(
-    job_redis: RedisProcess, job_redis_url: str, tmp_path: Path
+    job_redis: RedisProcess, job_redis_url: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[Callable[..., JobProcess]]:
-    """``job_process(name, *manage_py_args)`` starts a command against the test's Redis."""
+    """``job_process(name, *manage_py_args)`` starts a command against the test's Redis. Tests marked
+    ``django_db`` share their (migrated) database with it: the scheduler enqueues the apps' periodic
+    jobs too, and those read tables."""
     started: list[JobProcess] = []
-    env = subprocess_env(job_redis_url, tmp_path)
+    database = {}
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("transactional_db")
+        database["DATABASE_URL"] = database_url()
+    env = subprocess_env(job_redis_url, tmp_path, **database)
 
     def run(name: str, *command: str) -> JobProcess:
         process = start(name, command, env, tmp_path)

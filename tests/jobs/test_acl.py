@@ -21,7 +21,7 @@ from tests.jobs.processes import JobProcess, wait_for
 from tests.jobs.sampleapp.jobs import record
 from tests.server_logs import checked_redis
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # the periodic jobs read tables
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import json
 import logging
 import zlib
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -153,6 +154,26 @@ def test_the_scheduler_enqueues_periodic_jobs_like_any_job(job_redis: RedisProce
     assert (job.retries_left, job.retry_intervals, tuple(job.args)) == (2, [1, 3], (KEY,))
     assert jobs.get_queue().job_ids == [job.id]
     assert get_cron_job_ids("every-five", connection) == [job.id]
+
+
+@pytest.mark.usefixtures("no_periodic_jobs")
+@pytest.mark.parametrize("schedule", [{"cron": "*/5 * * * *"}, {"every": 60}], ids=["cron", "interval"])
+def test_two_schedulers_enqueue_each_periodic_run_once(
+    job_redis: RedisProcess, schedule: dict[str, Any]
+) -> None:
+    jobs.register_periodic(always_fails, args=[KEY], name="shared", **schedule)
+    schedulers = [build_scheduler("first"), build_scheduler("second")]
+    due = datetime.now(UTC).replace(second=0, microsecond=0)
+    for scheduler in schedulers:
+        (cron_job,) = scheduler.get_jobs()
+        if cron_job.cron:  # as if the cron time had come: every scheduler computes the same one
+            cron_job.next_enqueue_time = due
+    assert [len(scheduler.enqueue_jobs()) for scheduler in schedulers] == [1, 0]
+    assert len(jobs.get_queue().job_ids) == 1
+    assert [cron_job.latest_enqueue_time is not None for s in schedulers for cron_job in s.get_jobs()] == [
+        True,
+        True,
+    ]  # the second skipped this run and waits for the next one
 
 
 def test_check_flags_a_job_declared_on_an_unknown_queue(monkeypatch: pytest.MonkeyPatch) -> None:

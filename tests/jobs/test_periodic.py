@@ -15,7 +15,7 @@ from tests.jobs.processes import JobProcess, wait_for
 from tests.jobs.sampleapp.apps import TICK_EVERY_SECONDS
 from tools.redis_process import RedisProcess
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # the periodic jobs read tables
 RUNS = 3
 
 

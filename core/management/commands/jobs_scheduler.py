@@ -1,7 +1,8 @@
 """``manage.py jobs_scheduler``: enqueue the apps' periodic jobs on schedule until stopped.
 
 Periodic jobs are registered by the apps (``core.jobs.register_periodic`` in ``AppConfig.ready()``);
-see core.jobs.scheduler. Run one per deployment, next to at least one ``manage.py rqworker``.
+see core.jobs.scheduler. One per deployment is enough (more enqueue each run once), next to at least
+one ``manage.py jobs_worker``.
 """
 
 from __future__ import annotations
