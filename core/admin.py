@@ -1,11 +1,11 @@
-"""Admin of the platform's models: the audit log, read-only and searchable."""
+"""Admin of the platform's models: the audit log, read-only and searchable; the job outbox."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.models import AuditEntry
+from core.models import AuditEntry, DeferredJob
 
 
 @admin.register(AuditEntry)
@@ -24,4 +24,18 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+
+@admin.register(DeferredJob)
+class DeferredJobAdmin(admin.ModelAdmin):
+    """Jobs waiting for Redis (core.jobs.outbox); the periodic job sends them when it answers."""
+
+    list_display = ("name", "created_at", "error")
+    readonly_fields = ("name", "args", "kwargs", "created_at", "error")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: DeferredJob | None = None) -> bool:
         return False

@@ -19,7 +19,9 @@ class CoreConfig(AppConfig):
         autodiscover_modules("jobs")
         # core.jobs is the queue itself, so the platform's own jobs live in their packages.
         from core.audit import jobs as audit_jobs
+        from core.jobs import outbox
         from core.monitoring import jobs as monitoring_jobs
 
         audit_jobs.register()
         monitoring_jobs.register()
+        outbox.register()

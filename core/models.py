@@ -1,4 +1,4 @@
-"""Platform models: the audit log (core.audit), searchable in the admin."""
+"""Platform models: the audit log (core.audit), searchable in the admin; the job outbox (core.jobs)."""
 
 from __future__ import annotations
 
@@ -24,3 +24,20 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.actor or '-'}"
+
+
+class DeferredJob(models.Model):
+    """A job that Redis refused when its transaction committed, kept until the queue takes it
+    (``core.jobs.outbox``). ``name`` is the declared job's import path; arguments are its JSON."""
+
+    name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    error = models.CharField(max_length=300, blank=True, help_text="why Redis refused it")
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"{self.name} (deferred {self.created_at:%Y-%m-%d %H:%M:%S})"

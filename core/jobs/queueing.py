@@ -1,15 +1,12 @@
-"""Putting declared jobs on the queue: now (``enqueue``) or when the transaction commits.
+"""Putting declared jobs on the queue now (``enqueue``; after a commit: ``core.jobs.outbox``).
 
-``enqueue_on_commit`` is what services call inside ``transaction.atomic()``: the job is sent only
-after the commit, so the worker sees the rows it was told about, and never after a rollback. Every
-job gets its declared (or the default) retries with backoff, timeout and failed-job lifetime.
+Every job gets its declared (or the default) retries with backoff, timeout and failed-job lifetime.
 Arguments travel as JSON: pass ids and strings, not model instances.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -18,12 +15,11 @@ import django_rq
 import redis
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.db import transaction
 from redis.client import Pipeline
 from rq import Queue, Retry
 from rq.job import Job
 
-from core.jobs.registry import JobOptions, job_name, options_of
+from core.jobs.registry import JobOptions, options_of
 
 logger = logging.getLogger(__name__)
 
@@ -79,22 +75,3 @@ def enqueue_call(
 def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Job:
     """Enqueue the declared job ``func(*args, **kwargs)`` at once (outside any transaction)."""
     return enqueue_call(func, args, kwargs)
-
-
-def enqueue_on_commit(func: Callable[..., Any], *args: Any, using: str | None = None, **kwargs: Any) -> None:
-    """Enqueue ``func(*args, **kwargs)`` when the current transaction on ``using`` commits.
-
-    Outside a transaction it is sent at once. A function that is not a declared job, or arguments
-    that are not JSON, fail here, in the caller. If Redis refuses the job at commit time the commit
-    stands and the failure is logged as an error (the job is not sent).
-    """
-    options_of(func)
-    json.dumps([args, kwargs])  # TypeError now rather than after the commit
-
-    def send() -> None:
-        try:
-            enqueue_call(func, args, kwargs)
-        except redis.RedisError as exc:
-            logger.error("Job %s was not enqueued after commit: %s", job_name(func), exc)
-
-    transaction.on_commit(send, using=using)

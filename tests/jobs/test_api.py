@@ -15,10 +15,11 @@ from django.db import transaction
 from rq.cron import get_cron_job_ids
 
 from core import jobs
-from core.jobs import checks, registry
+from core.jobs import checks, outbox, registry
 from core.jobs.queueing import retry_policy
 from core.jobs.registry import JobOptions, UndeclaredJob
 from core.jobs.scheduler import PeriodicCronJob, build_scheduler
+from core.models import DeferredJob
 from tests.factories import make_user
 from tests.jobs.sampleapp.jobs import always_fails, record, tick
 from tools.redis_process import RedisProcess
@@ -90,19 +91,29 @@ def test_enqueue_on_commit_waits_for_the_commit(
 
 
 @pytest.mark.django_db
-def test_redis_refusing_the_job_at_commit_leaves_the_commit_and_logs_an_error(
+def test_a_job_redis_refuses_at_commit_waits_in_the_database_until_redis_returns(
     job_redis: RedisProcess, django_capture_on_commit_callbacks, caplog: pytest.LogCaptureFixture
 ) -> None:  # type: ignore[no-untyped-def]
     job_redis.stop()
     with (
-        caplog.at_level(logging.ERROR, logger="core.jobs.queueing"),
+        caplog.at_level(logging.WARNING, logger="core.jobs.outbox"),
         django_capture_on_commit_callbacks(execute=True),
         transaction.atomic(),
     ):
         user = make_user()
-        jobs.enqueue_on_commit(record, KEY, "lost")
+        jobs.enqueue_on_commit(record, KEY, "kept")
     assert get_user_model().objects.filter(pk=user.pk).exists()
-    assert "Job tests.jobs.sampleapp.jobs.record was not enqueued after commit" in caplog.text
+    assert "Job tests.jobs.sampleapp.jobs.record deferred to the database" in caplog.text
+    assert list(DeferredJob.objects.values_list("name", "args")) == [
+        ("tests.jobs.sampleapp.jobs.record", [KEY, "kept"])
+    ]
+
+    assert outbox.requeue_deferred() == 0  # Redis still down: the row stays
+    assert DeferredJob.objects.count() == 1
+    job_redis.start()
+    assert (outbox.requeue_deferred(), DeferredJob.objects.count()) == (1, 0)
+    (job,) = jobs.get_queue().get_jobs()
+    assert (job.func_name, tuple(job.args)) == ("tests.jobs.sampleapp.jobs.record", (KEY, "kept"))
 
 
 @pytest.mark.usefixtures("no_periodic_jobs")
@@ -138,7 +149,13 @@ def test_an_app_registers_its_periodic_job_from_ready(settings) -> None:  # type
     settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "tests.jobs.sampleapp.apps.SampleAppConfig"]
     # Re-running every ready() also re-registers the platform's own periodic jobs (core.apps).
     registered = {p.name: p for p in jobs.periodic_jobs()}
-    assert set(registered) == {"sample-tick", "audit-drain", "redis-monitoring", "task-reminders"}
+    assert set(registered) == {
+        "sample-tick",
+        "audit-drain",
+        "redis-monitoring",
+        "requeue-deferred-jobs",
+        "task-reminders",
+    }
     periodic = registered["sample-tick"]
     assert (periodic.name, periodic.func, periodic.interval, periodic.cron) == ("sample-tick", tick, 1, None)
 
