@@ -95,7 +95,7 @@ def _panel(role: str, url: str, now: float) -> RolePanel:
         panel.error = f"unavailable ({reading.error})"
     else:
         panel.rows = figures.rows(reading)
-    hour = [s for s in day if s.at >= now - 3600]
+    hour = [s for s in day if s.at >= now - charts.HOUR_SECONDS]
     panel.samples_last_hour, panel.samples_last_day = len(hour), len(day)
     if not panel.charts_error:
         panel.charts = charts.pairs(day, now)
@@ -107,11 +107,12 @@ def role_panels(now: float | None = None) -> list[RolePanel]:
     now = time.time() if now is None else now
     urls: dict[str, str] = settings.REDIS_MONITOR_URLS
     panels = []
-    for role, config in settings.REDIS_ROLES.items():
+    roles = settings.REDIS_ROLES
+    for role, config in roles.items():
         if role in urls:
             panels.append(_panel(role, urls[role], now))
             continue
-        shared = next((other for other, url in urls.items() if url == config.url), "")
+        shared = next((other for other in urls if roles[other].url == config.url), "")
         error = "" if shared else "not sampled (behind Sentinel without REDIS_<ROLE>_MONITOR_URL)"
         panels.append(RolePanel(role, url_role=shared, error=error))
     return panels
