@@ -219,3 +219,13 @@ def test_with_redis_down_every_role_is_unavailable_and_the_page_still_renders(
     assert overview.keys.error.startswith("unavailable")
     html = response.content.decode()
     assert "Cache: unavailable" in html and "Key counts: unavailable" in html
+
+
+def test_actions_need_the_csrf_token(staff: Any) -> None:
+    victim = make_user()
+    fill_user_caches(victim.pk)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    for action in ACTIONS:
+        assert client.post(reverse(action), {"user": victim.pk, "confirmed": "yes"}).status_code == 403
+    assert all(hits(victim.pk).values())
