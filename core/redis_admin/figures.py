@@ -122,8 +122,9 @@ def _pool(pool: dict[str, int]) -> str:
     )
 
 
-def rows(sample: Sample) -> list[Row]:
-    """The rows of a reachable sample, in the page's order, each with its status."""
+def rows(sample: Sample, stored: Sample | None = None) -> list[Row]:
+    """The rows of a reachable sample, in the page's order, each with its status; ``stored`` (the
+    sampler's last sample) adds the pool of the worker that took it."""
     f = sample.figures
     shown = []
     for label, alert, decides, show, threshold in _ROWS:
@@ -135,5 +136,7 @@ def rows(sample: Sample) -> list[Row]:
             status = WARN if alert in sample.alerts else OK
         shown.append(Row(label, show(f), status, threshold))
     if sample.pool is not None:
-        shown.append(Row("Connection pool (this process)", _pool(sample.pool)))
+        shown.append(Row("Connection pool (this web process)", _pool(sample.pool)))
+    if stored is not None and stored.pool is not None:
+        shown.append(Row("Connection pool (the worker, last sample)", _pool(stored.pool)))
     return shown

@@ -89,12 +89,13 @@ def _panel(role: str, url: str, now: float) -> RolePanel:
     except RedisUnavailable as exc:
         day = []
         panel.charts_error = f"unavailable: the state server keeps the series ({type(exc).__name__})"
-    reading = sampler.take_sample(role, url, now, day[-1] if day else None)
+    stored = day[-1] if day else None
+    reading = sampler.take_sample(role, url, now, stored)
     panel.available, panel.alerts = reading.reachable, reading.alerts
     if not reading.reachable:
         panel.error = f"unavailable ({reading.error})"
     else:
-        panel.rows = figures.rows(reading)
+        panel.rows = figures.rows(reading, stored)
     hour = [s for s in day if s.at >= now - charts.HOUR_SECONDS]
     panel.samples_last_hour, panel.samples_last_day = len(hour), len(day)
     if not panel.charts_error:

@@ -85,6 +85,7 @@ def test_each_role_shows_the_samplers_figures_and_charts(staff_client: Client) -
         "Slow log (since the last sample)",
     } <= labels
     assert {"Replication", "Persistence", "Fragmentation", "Operations"} <= labels
+    assert {"Connection pool (this web process)", "Connection pool (the worker, last sample)"} <= labels
     statuses = {row.label: row.status for row in cache.rows}
     assert statuses["Clients"] == "OK" and statuses["Persistence"] == "OK"
     assert {pair.name for pair in cache.charts} == {"memory", "hit_rate", "ops", "clients", "evictions"}
@@ -229,3 +230,19 @@ def test_actions_need_the_csrf_token(staff: Any) -> None:
     for action in ACTIONS:
         assert client.post(reverse(action), {"user": victim.pk, "confirmed": "yes"}).status_code == 403
     assert all(hits(victim.pk).values())
+
+
+def test_without_a_session_owner_the_sessions_action_is_hidden_and_refused(
+    staff_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.redis_admin import hooks
+
+    monkeypatch.setattr(hooks, "_sessions", [])
+    x = make_user()
+    x_browser = signed_in(x)
+    assert 'id="sessions-form"' not in staff_client.get(reverse(PAGE)).content.decode()
+    refused = staff_client.post(
+        reverse("redisadmin:sessions"), {"user": x.pk, "confirmed": "yes"}, follow=True
+    )
+    assert "No app manages sessions here" in refused.content.decode()
+    assert x_browser.get(reverse("content:bookmark_list")).status_code == 200
