@@ -55,7 +55,8 @@ def _scaled(value: object, factor: float) -> float | None:
 
 
 def _short(value: float) -> str:
-    return f"{value:.3g}"
+    """Three significant digits, whole numbers from 1 000 on (``9,000``, not ``9e+03``)."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 SPECS = (

@@ -48,3 +48,9 @@ def test_the_day_keeps_each_buckets_worst_value() -> None:
     unreachable = [*day, Sample("cache", START.timestamp() + 600, False)]
     assert [v for _, v in charts._buckets(charts._points(unreachable, ops), 300, ops)] == [90.0, None]
     assert len(charts.pairs(day, now)) == len(charts.SPECS)
+
+
+def test_axis_figures_stay_readable() -> None:
+    assert (
+        charts._short(9000.0) == "9,000" and charts._short(0.5) == "0.5" and charts._short(12.345) == "12.3"
+    )
