@@ -220,6 +220,11 @@ def test_with_redis_down_every_role_is_unavailable_and_the_page_still_renders(
     assert overview.keys.error.startswith("unavailable")
     html = response.content.decode()
     assert "Cache: unavailable" in html and "Key counts: unavailable" in html
+    x = make_user()
+    reset = staff_client.post(
+        reverse("redisadmin:ratelimits"), {"user": x.pk, "confirmed": "yes"}, follow=True
+    )
+    assert reset.status_code == 200 and "does not answer" in reset.content.decode()
 
 
 def test_actions_need_the_csrf_token(staff: Any) -> None:
