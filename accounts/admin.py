@@ -17,7 +17,7 @@ from core.ratelimit.admin import reset_rate_limits, show_rate_limits
 @admin.action(description="Sign out every session of the selected users", permissions=["change"])
 def sign_out_everywhere(modeladmin: Any, request: HttpRequest, queryset: Any) -> None:
     revoked = sum(
-        len(services.revoke_other_sessions(user_id, keep_key=None, reason="revoked by admin"))
+        services.sign_out_everywhere(user_id, request=request)
         for user_id in queryset.values_list("pk", flat=True)
     )
     modeladmin.message_user(request, f"Signed out {revoked} session(s).")

@@ -40,15 +40,20 @@ def _all_session_keys(user_id: int) -> set[str]:
     return keys | set(index.active_keys(user_id))
 
 
-def revoke_sessions(user_id: int, session_keys: set[str] | list[str], reason: str) -> list[str]:
-    """Delete the given sessions (Redis and database) and tell listeners (open sockets close)."""
+def revoke_sessions(
+    user_id: int, session_keys: set[str] | list[str], reason: str, request: HttpRequest | None = None
+) -> list[str]:
+    """Delete the given sessions (Redis and database) and tell listeners (open sockets close).
+    ``request`` is the operator's, when one signs the user out (the audit entry names them)."""
     revoked = sorted(session_keys)
     for key in revoked:
         _store(key).delete(key)
     index.remove(user_id, *revoked)
     if revoked:
         sessions_revoked.send(sender=None, user_id=user_id, session_keys=revoked, reason=reason)
-        audit.record("sessions_revoked", target=f"user:{user_id}", count=len(revoked), reason=reason)
+        audit.record(
+            "sessions_revoked", request=request, target=f"user:{user_id}", count=len(revoked), reason=reason
+        )
     return revoked
 
 
@@ -69,9 +74,21 @@ def revoke_session_by_id(user_id: int, session_id: str, current_key: str | None)
     return RevokeOutcome.REVOKED
 
 
-def revoke_other_sessions(user_id: int, keep_key: str | None, reason: str = "revoked") -> list[str]:
+def revoke_other_sessions(
+    user_id: int, keep_key: str | None, reason: str = "revoked", request: HttpRequest | None = None
+) -> list[str]:
     """Sign out every session of ``user_id`` except ``keep_key``."""
-    return revoke_sessions(user_id, _all_session_keys(user_id) - {keep_key}, reason=reason)
+    return revoke_sessions(user_id, _all_session_keys(user_id) - {keep_key}, reason=reason, request=request)
+
+
+def session_count(user_id: int) -> int:
+    """How many sessions ``user_id`` has (database rows and the Redis index together)."""
+    return len(_all_session_keys(user_id))
+
+
+def sign_out_everywhere(user_id: int, request: HttpRequest | None = None) -> int:
+    """An operator signs ``user_id`` out of every session; returns how many were revoked."""
+    return len(revoke_other_sessions(user_id, keep_key=None, reason="revoked by admin", request=request))
 
 
 def refresh_session_snapshots(user: Any) -> None:

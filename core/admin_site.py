@@ -3,7 +3,7 @@
 - One "Accounts" section: allauth's email addresses (app ``account``) and two-factor authenticators
   (app ``mfa``) are listed with Trackeep's users, sessions and site settings (app ``accounts``)
   instead of as two more sections, one of them also called "Accounts".
-- A "Platform" section links the pages that are no model: the rate-limit page.
+- A "Platform" section links the pages that are no model: the rate-limit page and the Redis page.
 
 The labels are strings: the platform layer imports no domain app.
 """
@@ -45,12 +45,20 @@ def _platform_section() -> dict[str, Any]:
         "view_only": True,
         "perms": {"view": True},
     }
+    redis = {
+        "name": "Redis",
+        "object_name": "Redis",
+        "admin_url": reverse("redisadmin:page"),
+        "add_url": None,
+        "view_only": True,
+        "perms": {"view": True},
+    }
     return {
         "name": "Platform",
         "app_label": "platform",
         "app_url": reverse("ratelimit:identity"),
         "has_module_perms": True,
-        "models": [limits],
+        "models": [limits, redis],
     }
 
 

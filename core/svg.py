@@ -1,4 +1,5 @@
-"""Server-side SVG charts: stacked bars over time, horizontal bars, and a calendar heat-map.
+"""Server-side SVG charts: stacked bars over time, horizontal bars, a calendar heat-map and a line
+over a time window (with an optional threshold).
 
 No JavaScript and no CDN: each function returns a ``Chart`` holding the SVG markup (marked safe,
 every label escaped here) and the same figures as table rows, which templates show as the chart's
@@ -20,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 _ids = itertools.count(1)
 SERIES_COLOURS = 5  # series-0 .. series-4 in charts.css
 HEAT_LEVELS = 5  # level-0 .. level-4
+OFF_SCALE = 4  # line(): a threshold above this many times the highest value is named, not drawn
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,82 @@ def horizontal_bars(
     head, tail = _open(width, height, title, desc, "horizontal-bars")
     rows = [(label, fmt(value)) for label, value in items]
     return Chart(mark_safe(head + "".join(parts) + tail), title, ("", "Value"), rows)
+
+
+def line(
+    points: Sequence[tuple[dt.datetime, float | None]],
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    title: str,
+    fmt: Callable[[float], str] = lambda v: f"{v:g}",
+    threshold: float | None = None,
+    width: int = 360,
+    height: int = 120,
+) -> Chart:
+    """A line of ``points`` (time, value; None breaks the line) across the window ``start``..``end``,
+    with a dashed line at ``threshold`` when one is given. Times are labelled ``HH:MM`` as given.
+
+    A threshold far above every value (more than ``OFF_SCALE`` times the highest) would flatten the
+    line onto the axis: it is then named in the top corner instead of drawn."""
+    left, bottom, top, right = 44, 18, 6, 6
+    plot_w, plot_h = width - left - right, height - bottom - top
+    values = [v for _, v in points if v is not None]
+    highest = max(values, default=0)
+    off_scale = threshold is not None and highest > 0 and threshold > OFF_SCALE * highest
+    peak = _nice_max(highest if off_scale else max(highest, threshold or 0))
+    span = max(1.0, (end - start).total_seconds())
+
+    def x_of(at: dt.datetime) -> float:
+        return left + plot_w * min(1.0, max(0.0, (at - start).total_seconds() / span))
+
+    def y_of(value: float) -> float:
+        return top + plot_h - plot_h * min(value, peak) / peak
+
+    parts = []
+    for tick in (0, peak / 2, peak):
+        y = y_of(tick)
+        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        parts.append(
+            f'<text class="axis" x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{escape(fmt(tick))}</text>'
+        )
+    for i in range(5):
+        at = start + (end - start) * i / 4
+        anchor = "start" if i == 0 else "end" if i == 4 else "middle"
+        parts.append(
+            f'<text class="axis" x="{x_of(at):.1f}" y="{height - 4}" text-anchor="{anchor}">'
+            f"{escape(at.strftime('%H:%M'))}</text>"
+        )
+    if threshold is not None and off_scale:
+        parts.append(
+            f'<text class="axis threshold-note" x="{width - right}" y="{top + 8}" text-anchor="end">'
+            f"{escape(f'threshold {fmt(threshold)}, off the scale')}</text>"
+        )
+    elif threshold is not None:
+        y = y_of(threshold)
+        parts.append(
+            f'<line class="threshold" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}">'
+            f"<title>{escape(f'threshold {fmt(threshold)}')}</title></line>"
+        )
+    segments: list[list[str]] = [[]]
+    for at, value in points:
+        if value is None:
+            segments.append([])
+        else:
+            segments[-1].append(f"{x_of(at):.1f},{y_of(value):.1f}")
+    for segment in segments:
+        if len(segment) == 1:
+            cx, cy = segment[0].split(",")
+            parts.append(f'<circle class="dot series-0" cx="{cx}" cy="{cy}" r="1.5"/>')
+        elif segment:
+            parts.append(f'<polyline class="line" points="{" ".join(segment)}"/>')
+    if values:
+        desc = f"{len(values)} readings, lowest {fmt(min(values))}, highest {fmt(max(values))}."
+    else:
+        desc = "No readings in this period."
+    head, tail = _open(width, height, title, desc, "line")
+    rows = [(at.strftime("%H:%M"), "—" if v is None else fmt(v)) for at, v in points]
+    return Chart(mark_safe(head + "".join(parts) + tail), title, ("Time", title), rows)
 
 
 def heat_map(year: int, counts: dict[dt.date, int], *, title: str, target: int = 1) -> Chart:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("metrics", prometheus_views.metrics, name="metrics"),
     path("setup/", account_views.setup, name="setup"),
     path("admin/ratelimit/", include("core.ratelimit.urls")),
+    path("admin/redis/", include("core.redis_admin.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

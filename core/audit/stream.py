@@ -35,6 +35,7 @@ ACTIONS = frozenset(
         "token_created",
         "export",
         "ratelimit_reset",
+        "cache_invalidated",
     }
 )
 

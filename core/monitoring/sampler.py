@@ -33,22 +33,31 @@ def _pool(role: str) -> dict[str, int] | None:
     return stats.as_dict() if stats else None
 
 
-def sample_role(role: str, url: str, now: float) -> series.Sample:
-    """Read ``role``'s server at ``url``, compare with its previous sample, store and return the sample."""
-    previous = series.latest(role)
-    before = previous.figures if previous and previous.reachable else None
-    elapsed = now - previous.at if previous else 0.0
-    client = redis.Redis.from_url(
+def monitor_client(url: str) -> redis.Redis:
+    """A short-lived client of the server at ``url`` (close it after use): never one of the app's pools."""
+    return redis.Redis.from_url(
         url, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS, socket_timeout=READ_TIMEOUT_SECONDS
     )
+
+
+def take_sample(role: str, url: str, now: float, previous: series.Sample | None) -> series.Sample:
+    """Read ``role``'s server at ``url`` and check it against the thresholds; ``previous`` (the role's
+    last stored sample) gives the rates. Stores nothing (the admin's Redis page reads this way too)."""
+    before = previous.figures if previous and previous.reachable else None
+    elapsed = now - previous.at if previous else 0.0
+    client = monitor_client(url)
     try:
         figures = read_figures(client, before, elapsed)
     except redis.RedisError as exc:
-        sample = series.Sample(role, now, reachable=False, alerts=(UNREACHABLE,), error=type(exc).__name__)
-    else:
-        sample = series.Sample(role, now, True, figures, tuple(alerts_for(figures)), pool=_pool(role))
+        return series.Sample(role, now, reachable=False, alerts=(UNREACHABLE,), error=type(exc).__name__)
     finally:
         client.close()
+    return series.Sample(role, now, True, figures, tuple(alerts_for(figures)), pool=_pool(role))
+
+
+def sample_role(role: str, url: str, now: float) -> series.Sample:
+    """Read ``role``'s server at ``url``, compare with its previous sample, store and return the sample."""
+    sample = take_sample(role, url, now, series.latest(role))
     series.append(sample)
     for alert in sample.alerts:
         logger.warning("redis alert role=%s alert=%s", role, alert)

@@ -69,6 +69,12 @@ def family_cache_pattern(family: str) -> str:
     return f"{_prefix()}:*:{family}:{{*"
 
 
+def user_entries_cache_pattern(user_id: int) -> str:
+    """SCAN pattern (a cache key) over one user's entries of every family: ``*:{u:<uid>}:g*``. The
+    family is the key's first segment; callers keep the keys of the families they mean."""
+    return f"*:{family_tag('', user_id)}:g*"
+
+
 def session_cache_prefix() -> str:
     """What precedes a session key in its cache key: ``tk:1:s:<key>`` (Django's default prefix,
     ``django.contrib.sessions.cached_db``, would cost 33 bytes in every session's key)."""
