@@ -1,7 +1,8 @@
 """Sample every monitored Redis role once: read, check thresholds, store, log what fires.
 
 Each role is read through its own short-lived connection as ``settings.REDIS_MONITOR_URLS[role]``
-(the read-only ``monitor`` ACL user in production), so the sampler never borrows from the app's pools
+(the read-only ``monitor`` ACL user in production; over TLS with the role's files when it is a
+``rediss://`` URL), so the sampler never borrows from the app's pools
 and a slow or dead server costs one connect timeout. Pool statistics are this process's own
 (core.redis.health.pool_stats): in the worker that runs the job they show the worker's pools.
 """
@@ -39,7 +40,10 @@ def sample_role(role: str, url: str, now: float) -> series.Sample:
     before = previous.figures if previous and previous.reachable else None
     elapsed = now - previous.at if previous else 0.0
     client = redis.Redis.from_url(
-        url, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS, socket_timeout=READ_TIMEOUT_SECONDS
+        url,
+        socket_connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        socket_timeout=READ_TIMEOUT_SECONDS,
+        **settings.REDIS_ROLES[role].tls_kwargs(url),  # rediss://: the role's CA and client certificate
     )
     try:
         figures = read_figures(client, before, elapsed)
