@@ -162,3 +162,22 @@ class TlsRedisProcess(RedisProcess):
             except redis.ConnectionError:
                 time.sleep(0.05)
         raise RuntimeError(f"TLS redis-server on port {self.port} did not answer PING in time")
+
+
+def tls_sentinel(pki: Pki, primary: TlsRedisProcess, workdir: Path, master: str) -> TlsRedisProcess:
+    """A Sentinel on TLS only, watching ``primary`` as ``master`` over TLS with the client
+    certificate (not yet started)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    config = workdir / "sentinel.conf"  # Sentinel rewrites its config file: a fresh one per test
+    config.write_text(f"sentinel monitor {master} 127.0.0.1 {primary.port} 1\n")
+    return TlsRedisProcess(
+        pki=pki,
+        config_file=config,
+        data_dir=workdir,
+        extra_args=(
+            "--sentinel",
+            "--tls-replication", "yes",  # Sentinel to the servers it watches: TLS too
+            "--tls-client-cert-file", str(pki.client_cert),
+            "--tls-client-key-file", str(pki.client_key),
+        ),
+    )  # fmt: skip
