@@ -93,15 +93,36 @@ def _readable(variable: str, path: str) -> None:
         raise TlsConfigError(f"{variable}={path}: not readable by this process (uid {os.getuid()})")
 
 
-def _tls(env: environ.Env, prefix: str) -> RedisTls:
-    """The TLS files of ``{prefix}_TLS_*`` (``REDIS`` or ``REDIS_<ROLE>``), checked; a role's own
-    client certificate comes with its own key, never with the global one."""
-    ca_var, cert_var, key_var = (f"{prefix}_TLS_{name}_FILE" for name in ("CA", "CERT", "KEY"))
-    ca_file = env.str(ca_var, default="") or env.str("REDIS_TLS_CA_FILE", default="")
-    ca_var = ca_var if env.str(ca_var, default="") else "REDIS_TLS_CA_FILE"
-    if not (env.str(cert_var, default="") or env.str(key_var, default="")):
-        cert_var, key_var = "REDIS_TLS_CERT_FILE", "REDIS_TLS_KEY_FILE"
-    cert_file, key_file = env.str(cert_var, default=""), env.str(key_var, default="")
+def _tls(env: environ.Env, role: str | None) -> RedisTls:
+    """The TLS files of ``role`` (None: the global ones, for the Sentinels), checked. A role's own
+    CA replaces the global CA; a role's own client certificate comes with its own key, never the
+    global one."""
+    ca = ("REDIS_TLS_CA_FILE", env.str("REDIS_TLS_CA_FILE", default=""))
+    cert = ("REDIS_TLS_CERT_FILE", env.str("REDIS_TLS_CERT_FILE", default=""))
+    key = ("REDIS_TLS_KEY_FILE", env.str("REDIS_TLS_KEY_FILE", default=""))
+    if role is not None:
+        own_ca = (
+            f"REDIS_{role.upper()}_TLS_CA_FILE",
+            env.str(f"REDIS_{role.upper()}_TLS_CA_FILE", default=""),
+        )
+        own_cert = (
+            f"REDIS_{role.upper()}_TLS_CERT_FILE",
+            env.str(f"REDIS_{role.upper()}_TLS_CERT_FILE", default=""),
+        )
+        own_key = (
+            f"REDIS_{role.upper()}_TLS_KEY_FILE",
+            env.str(f"REDIS_{role.upper()}_TLS_KEY_FILE", default=""),
+        )
+        ca = own_ca if own_ca[1] else ca
+        if own_cert[1] or own_key[1]:
+            cert, key = own_cert, own_key
+    _check_files(ca, cert, key)
+    return RedisTls(ca[1], cert[1], key[1], env.bool("REDIS_TLS_CHECK_HOSTNAME", default=True))
+
+
+def _check_files(ca: tuple[str, str], cert: tuple[str, str], key: tuple[str, str]) -> None:
+    """Load each (variable, path) as Python's ssl module will, so a bad file fails now, named."""
+    (ca_var, ca_file), (cert_var, cert_file), (key_var, key_file) = ca, cert, key
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     if ca_file:
         _readable(ca_var, ca_file)
@@ -122,7 +143,6 @@ def _tls(env: environ.Env, prefix: str) -> RedisTls:
                 f"{cert_var}={cert_file} with {key_var}={key_file or '(key in the same file)'}: "
                 f"not a PEM certificate and its private key ({exc})"
             ) from None
-    return RedisTls(ca_file, cert_file, key_file, env.bool("REDIS_TLS_CHECK_HOSTNAME", default=True))
 
 
 def _is_tls(url: str) -> bool:
@@ -199,7 +219,7 @@ def role_settings(env: environ.Env, role: str) -> RedisRole:
     if pool_size < 1:
         raise ValueError(f"REDIS_POOL_SIZE must be at least 1, not {pool_size}")
     sentinels = _sentinels(env)
-    sentinel_tls = _tls(env, "REDIS") if sentinels and env.bool("REDIS_SENTINEL_TLS", default=False) else None
+    sentinel_tls = _tls(env, None) if sentinels and env.bool("REDIS_SENTINEL_TLS", default=False) else None
     return RedisRole(
         name=role,
         url=url or _assembled_url(env),
@@ -212,7 +232,7 @@ def role_settings(env: environ.Env, role: str) -> RedisRole:
         sentinels=sentinels,
         sentinel_master=env.str(f"REDIS_{role.upper()}_SENTINEL_MASTER", default="")
         or env.str("REDIS_SENTINEL_MASTER", default="mymaster"),
-        tls=_tls(env, f"REDIS_{role.upper()}"),
+        tls=_tls(env, role),
         sentinel_tls=sentinel_tls,
     )
 

@@ -20,6 +20,7 @@ from typing import Any
 import environ
 import pytest
 import redis
+import yaml
 from channels.layers import get_channel_layer
 from django.conf import settings as django_settings
 from django.core.cache import caches
@@ -45,8 +46,16 @@ from core.redis.channels import TrackeepChannelLayer
 from core.redis.client import get_client
 from core.redis.errors import RedisUnavailable
 from core.redis.health import ping
+from tests.deploy.compose import (
+    ROOT,
+    bind_mounts,
+    interpolate,
+    load_compose,
+    localized_config,
+    redis_directives,
+)
 from tests.deploy.tls import Pki, TlsRedisProcess, make_pki, tls_sentinel
-from tests.factories import make_user
+from tests.factories import make_user, signed_in
 from tests.jobs.processes import start, subprocess_env, wait_for
 from tests.jobs.sampleapp.jobs import tick
 from tests.messaging.conftest import (  # noqa: F401 (migrated_database: a fixture)
@@ -121,20 +130,21 @@ def use_redis(
     # pool another test opened to the same URL with other files.
     monkeypatch.setattr(ConnectionFactory, "_pools", {})
 
-    def apply(**variables: str) -> None:
+    def apply(key_prefix: str = redis_key_prefix, **variables: str) -> None:
         env = environment(**variables)
+        settings.REDIS_KEY_PREFIX = key_prefix
         roles = {role: role_settings(env, role) for role in ROLES}
         settings.REDIS_ROLES = roles
         settings.REDIS_MONITOR_URLS = monitor_urls(env, roles)
         settings.CACHES = {
             "default": django_redis_cache(
-                roles["cache"], key_prefix=redis_key_prefix, ignore_exceptions=True, timeout=300
+                roles["cache"], key_prefix=key_prefix, ignore_exceptions=True, timeout=300
             ),
             "state": django_redis_cache(
-                roles["state"], key_prefix=redis_key_prefix, ignore_exceptions=False, timeout=86400
+                roles["state"], key_prefix=key_prefix, ignore_exceptions=False, timeout=86400
             ),
         }
-        settings.CHANNEL_LAYERS = {"default": channel_layer(roles["channels"], prefix=redis_key_prefix)}
+        settings.CHANNEL_LAYERS = {"default": channel_layer(roles["channels"], prefix=key_prefix)}
         settings.RQ_QUEUES = {
             name: {**{k: v for k, v in config.items() if k != "URL"}, **rq_connection(roles["state"])}
             for name, config in django_settings.RQ_QUEUES.items()
@@ -410,17 +420,22 @@ def test_a_server_that_does_not_require_client_certificates_takes_the_ca_alone(
 # --- refused: the wrong CA, no client certificate --------------------------------------------
 
 
-def assert_refused_and_degraded(settings: Any, reason: str) -> None:
-    """The state role raises RedisUnavailable naming ``reason``; the cache misses; pages are served."""
+def assert_refused_and_degraded(settings: Any, server: TlsRedisProcess, reason: str) -> None:
+    """The state role raises RedisUnavailable naming ``reason``, and the breaker opens; the cache
+    misses; pages are served, sessions come from the database; readiness reports Redis down."""
     with pytest.raises(RedisUnavailable, match=reason):
         caches["state"].get("k")
     assert caches["default"].get("k", "miss") == "miss"  # the cache role fails soft
     assert not ping("state")
+    assert breaker.breaker_for(f"127.0.0.1:{server.port}").state == breaker.OPEN
+    staff = signed_in(make_user(is_staff=True))  # the session is stored in the database only
+    ready = staff.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["redis"] == {"cache": False, "state": False} and ready.json()["degraded"]
     settings.RATE_LIMIT_POLICIES = [
         {"name": "general", "limit": 100, "window": 60, "algorithm": "sliding_window", "fallback": True}
     ]
     settings.RATE_LIMIT_POLICY_OVERRIDES = {}
-    make_user()  # past the first-run setup page
     before = metrics.count(metrics.FAIL_OPEN, "general")
     assert Client().get(MISSING_PAGE).status_code == 404  # served, not a 500
     assert metrics.count(metrics.FAIL_OPEN, "general") == before + 1
@@ -435,7 +450,7 @@ def test_a_server_certificate_from_another_ca_is_refused(
     use_redis: Callable[..., None], tls_redis: TlsRedisProcess, pki: Pki, settings: Any
 ) -> None:
     use_redis(REDIS_URL=tls_redis.url, **{**client_files(pki), "REDIS_TLS_CA_FILE": str(pki.wrong_ca)})
-    assert_refused_and_degraded(settings, "CERTIFICATE_VERIFY_FAILED")
+    assert_refused_and_degraded(settings, tls_redis, "CERTIFICATE_VERIFY_FAILED")
     with pytest.raises(RedisUnavailable):
         jobs.enqueue(tick)
 
@@ -446,7 +461,7 @@ def test_no_client_certificate_is_refused_when_the_server_requires_one(
 ) -> None:
     use_redis(REDIS_URL=tls_redis.url, REDIS_TLS_CA_FILE=str(pki.ca))
     # TLS 1.3: the handshake completes, the server then drops the connection (how it reads varies).
-    assert_refused_and_degraded(settings, "EOF occurred|certificate required|Connection reset")
+    assert_refused_and_degraded(settings, tls_redis, "EOF occurred|certificate required|Connection reset")
 
 
 # --- Sentinel over TLS ------------------------------------------------------------------------
@@ -481,3 +496,80 @@ def test_roles_behind_a_tls_sentinel_find_and_reach_the_primary_over_tls(
         assert jobs.get_queue().job_ids == [job.id]
         with tls_redis.client() as primary:
             assert primary.keys("*behind-sentinel")
+
+
+# --- the shipped compose override ---------------------------------------------------------------
+
+TLS_COMPOSE_FILE = ROOT / "docker-compose.tls.yml"
+
+
+def tls_override() -> dict[str, Any]:
+    return dict(yaml.safe_load(TLS_COMPOSE_FILE.read_text()))["services"]
+
+
+def test_the_override_switches_every_app_service_and_redis_url_to_tls() -> None:
+    base, override = load_compose()["services"], tls_override()
+    app_services = [
+        name for name, service in base.items() if "TRACKEEP_MODE" in service.get("environment", {})
+    ]
+    assert sorted(app_services) == sorted(name for name in override if not name.startswith("redis-"))
+    for name in app_services:
+        environment = {**base[name]["environment"], **override[name]["environment"]}
+        urls = {
+            key: value
+            for key, value in environment.items()
+            if key.startswith("REDIS_") and key.endswith("_URL")
+        }
+        assert urls and all(url.startswith("rediss://") for url in urls.values()), (name, urls)
+        assert {"REDIS_TLS_CA_FILE", "REDIS_TLS_CERT_FILE", "REDIS_TLS_KEY_FILE"} <= set(environment)
+        assert "./deploy/redis/tls:/tls:ro" in override[name]["volumes"]
+    for name in ("redis-state", "redis-cache"):
+        assert "--tls" in " ".join(override[name]["healthcheck"]["test"])
+
+
+def test_redis_started_with_the_overrides_files_serves_the_acl_users_over_tls_only(
+    use_redis: Callable[..., None], pki: Pki, tmp_path: Path
+) -> None:
+    service = load_compose()["services"]["redis-state"]
+    mounts = {**bind_mounts(service), **bind_mounts(tls_override()["redis-state"])}
+    env = {"REDIS_PASSWORD": "app-secret", "REDIS_MONITOR_PASSWORD": "monitor-secret"}
+    command = [interpolate(str(part), env) for part in service["command"]]
+    (tmp_path / "conf").mkdir()
+    config = localized_config(command[1], mounts, tmp_path / "conf")
+    directives = redis_directives(config)
+    assert directives["port"][-1] == "0" and directives["tls-port"] == ["6379"]
+    assert directives["tls-auth-clients"] == ["yes"] and directives["maxmemory-policy"] == ["noeviction"]
+    # The certificates of this test replace /tls/...; the port is a free one.
+    server = TlsRedisProcess(
+        pki=pki, config_file=config, extra_args=tuple(command[2:]), data_dir=tmp_path / "data",
+        username="trackeep", password="app-secret",
+    )  # fmt: skip
+    with checked_redis(server):
+        use_redis(
+            key_prefix="tk",  # the compose ACL's key pattern
+            REDIS_URL=f"rediss://trackeep:app-secret@127.0.0.1:{server.port}/0",
+            **{  # one server for all roles: sampled once, as the read-only monitor user
+                f"REDIS_{role.upper()}_MONITOR_URL": f"rediss://monitor:monitor-secret@127.0.0.1:{server.port}/0"
+                for role in ROLES
+            },
+            **client_files(pki),
+        )
+        caches["state"].set("through-compose-tls", 1, 60)
+        assert caches["state"].get("through-compose-tls") == 1
+        samples = sampler.sample_all()
+        assert [(s.role, s.reachable) for s in samples] == [("cache", True)], samples
+        with pytest.raises(redis.ConnectionError):
+            redis.Redis(port=server.port, socket_timeout=2).ping()  # no plain-text port
+        assert run_healthcheck(tls_override()["redis-state"], pki, server.port, "app-secret") == "PONG"
+
+
+def run_healthcheck(service: dict[str, Any], pki: Pki, port: int, password: str) -> str:
+    """The service's healthcheck command, its /tls files replaced by this test's, on ``port``."""
+    _, script = service["healthcheck"]["test"]
+    files = {"/tls/ca.crt": pki.ca, "/tls/redis.crt": pki.server_cert, "/tls/redis.key": pki.server_key}
+    for container_path, local in files.items():
+        script = script.replace(container_path, str(local))
+    cli = script.split("|")[0].replace("redis-cli", f"redis-cli -p {port}", 1)
+    env = {**os.environ, "REDISCLI_AUTH": password}  # as compose's x-redis environment
+    result = subprocess.run(cli, shell=True, env=env, capture_output=True, text=True, timeout=30, check=False)
+    return result.stdout.strip() or result.stderr

@@ -79,7 +79,11 @@ def _certificate(
             critical=True,
         )  # fmt: skip
     else:
-        builder = builder.add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+        # A server certificate is also a client one, as in docs/deployment.md (healthcheck, replicas).
+        usages = (
+            [usage, ExtendedKeyUsageOID.CLIENT_AUTH] if usage == ExtendedKeyUsageOID.SERVER_AUTH else [usage]
+        )
+        builder = builder.add_extension(x509.ExtendedKeyUsage(usages), critical=False)
         if usage == ExtendedKeyUsageOID.SERVER_AUTH:
             builder = builder.add_extension(
                 x509.SubjectAlternativeName(
@@ -120,6 +124,8 @@ class TlsRedisProcess(RedisProcess):
 
     pki: Pki | None = None
     auth_clients: str = "yes"
+    username: str | None = None  # an ACL user for the readiness PING (compose's default user is off)
+    password: str | None = None
 
     def __post_init__(self) -> None:
         assert self.pki is not None
@@ -144,6 +150,8 @@ class TlsRedisProcess(RedisProcess):
             "ssl_ca_certs": str(self.pki.ca),
             "ssl_certfile": str(self.pki.client_cert),
             "ssl_keyfile": str(self.pki.client_key),
+            "username": self.username,
+            "password": self.password,
             **kwargs,
         }
         return redis.Redis.from_url(self.url, **options)
