@@ -284,16 +284,15 @@ def django_redis_cache(
         # redis-py's SentinelConnectionPool: no breaker, no blocking wait; these kwargs also reach the
         # connections to the sentinels themselves, so only ones every redis-py connection accepts.
         options.pop("CONNECTION_POOL_CLASS")
-        options["CONNECTION_POOL_KWARGS"] = {
+        pool_kwargs: dict[str, object] = {
             "max_connections": role.pool_size,
             "health_check_interval": role.health_check_interval,
         }
         if role.uses_tls:
             # redis-py would pick a plain SSLConnection for a rediss:// URL, which connects to the
             # master's name instead of asking the Sentinels for its address.
-            options["CONNECTION_POOL_KWARGS"].update(
-                connection_class=SentinelManagedSSLConnection, **role.tls_kwargs()
-            )
+            pool_kwargs.update(connection_class=SentinelManagedSSLConnection, **role.tls_kwargs())
+        options["CONNECTION_POOL_KWARGS"] = pool_kwargs
         if role.sentinel_tls is not None:
             options["SENTINEL_KWARGS"] = role.sentinel_kwargs()
         parts = urlsplit(role.url)
