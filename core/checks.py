@@ -4,6 +4,8 @@
   Django's session ``create()`` spin, and a silent miss would hide an outage);
 - production never uses the in-memory channel layer (messages would not cross instances);
 - every cache alias the app writes counters to supports atomic increments;
+- TLS files set (``REDIS_TLS_*``) while a role's URL, or its monitoring URL, is plain ``redis://``:
+  those connections are not encrypted (the files themselves are checked when settings load);
 - ``--deploy``: each Redis-backed role answers PING.
 """
 
@@ -68,6 +70,27 @@ def check_channel_layer(app_configs: Any, **kwargs: Any) -> list[Warning]:
             )
         ]
     return []
+
+
+@register(Tags.caches)
+def check_redis_tls(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    warnings = []
+    monitor_urls: dict[str, str] = settings.REDIS_MONITOR_URLS
+    for name, role in settings.REDIS_ROLES.items():
+        if not (role.tls.ca_file or role.tls.cert_file):
+            continue
+        plain = [url for url in (role.url, monitor_urls.get(name, "")) if url.startswith("redis://")]
+        if plain:
+            which = "URL" if role.url in plain else "monitoring URL"
+            warnings.append(
+                Warning(
+                    f"TLS files are set for the {name} Redis role but its {which} is redis://.",
+                    hint="Its connections are not encrypted: use a rediss:// URL (docs/deployment.md, "
+                    "'TLS to Redis'), or unset the REDIS_*TLS* variables if that is intended.",
+                    id="trackeep.W020",
+                )
+            )
+    return warnings
 
 
 @register(Tags.caches, deploy=True)

@@ -9,6 +9,14 @@ discovery: each role asks for the master named by ``REDIS_<ROLE>_SENTINEL_MASTER
 credentials and DB number. The job queue (django-rq) gets its own connection settings on a role.
 Kept free of Django imports so settings can use it.
 
+TLS (docs/deployment.md, "TLS to Redis"): a ``rediss://`` URL makes every client of that role (the
+django-redis aliases, the raw clients, the channel layer, the job queue, the monitoring sampler)
+verify the server against ``REDIS_TLS_CA_FILE`` (else the system's CAs) and present
+``REDIS_TLS_CERT_FILE``/``REDIS_TLS_KEY_FILE`` when set; ``REDIS_<ROLE>_TLS_*`` override them per role.
+``REDIS_SENTINEL_TLS`` does the same for the connections to the Sentinels, with the global files.
+The files are checked when settings load (``TlsConfigError`` names the variable); ``redis://`` URLs
+get no TLS options at all.
+
 Pools (seed section 5.3): a request that finds all ``REDIS_POOL_SIZE`` connections busy waits up to
 ``REDIS_POOL_TIMEOUT`` for one; idle connections are PINGed before use after
 ``REDIS_HEALTH_CHECK_INTERVAL``; a connection older than ``REDIS_MAX_CONN_AGE`` is replaced.
@@ -22,12 +30,15 @@ every WebSocket consumer every few seconds.
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+import ssl
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 import environ
 from channels_redis.core import RedisChannelLayer
+from redis.sentinel import SentinelManagedSSLConnection
 
 ROLES = ("cache", "state", "channels")
 _DURATION = re.compile(r"^\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m|h)?\s*$")
@@ -50,6 +61,94 @@ def _duration(env: environ.Env, name: str, default: str) -> float:
         raise ValueError(f"{name}: {exc}") from None
 
 
+class TlsConfigError(ValueError):
+    """A ``REDIS_*TLS*`` setting names a file that is missing, unreadable or not what it should be."""
+
+
+@dataclass(frozen=True)
+class RedisTls:
+    """The files a ``rediss://`` connection verifies the server with and authenticates itself with."""
+
+    ca_file: str = ""  # PEM CA bundle; empty: the system's trusted CAs
+    cert_file: str = ""  # PEM client certificate (may hold the key too); empty: none sent
+    key_file: str = ""
+    check_hostname: bool = True  # the server certificate must name the host in the URL
+
+    def connection_kwargs(self) -> dict[str, object]:
+        """redis-py's ``ssl_*`` keyword arguments (sync and asyncio connections take the same)."""
+        kwargs: dict[str, object] = {"ssl_cert_reqs": "required", "ssl_check_hostname": self.check_hostname}
+        if self.ca_file:
+            kwargs["ssl_ca_certs"] = self.ca_file
+        if self.cert_file:
+            kwargs["ssl_certfile"] = self.cert_file
+        if self.key_file:
+            kwargs["ssl_keyfile"] = self.key_file
+        return kwargs
+
+
+def _readable(variable: str, path: str) -> None:
+    if not os.path.isfile(path):
+        raise TlsConfigError(f"{variable}={path}: no such file")
+    if not os.access(path, os.R_OK):
+        raise TlsConfigError(f"{variable}={path}: not readable by this process (uid {os.getuid()})")
+
+
+def _tls(env: environ.Env, role: str | None) -> RedisTls:
+    """The TLS files of ``role`` (None: the global ones, for the Sentinels), checked. A role's own
+    CA replaces the global CA; a role's own client certificate comes with its own key, never the
+    global one."""
+    ca = ("REDIS_TLS_CA_FILE", env.str("REDIS_TLS_CA_FILE", default=""))
+    cert = ("REDIS_TLS_CERT_FILE", env.str("REDIS_TLS_CERT_FILE", default=""))
+    key = ("REDIS_TLS_KEY_FILE", env.str("REDIS_TLS_KEY_FILE", default=""))
+    if role is not None:
+        own_ca = (
+            f"REDIS_{role.upper()}_TLS_CA_FILE",
+            env.str(f"REDIS_{role.upper()}_TLS_CA_FILE", default=""),
+        )
+        own_cert = (
+            f"REDIS_{role.upper()}_TLS_CERT_FILE",
+            env.str(f"REDIS_{role.upper()}_TLS_CERT_FILE", default=""),
+        )
+        own_key = (
+            f"REDIS_{role.upper()}_TLS_KEY_FILE",
+            env.str(f"REDIS_{role.upper()}_TLS_KEY_FILE", default=""),
+        )
+        ca = own_ca if own_ca[1] else ca
+        if own_cert[1] or own_key[1]:
+            cert, key = own_cert, own_key
+    _check_files(ca, cert, key)
+    return RedisTls(ca[1], cert[1], key[1], env.bool("REDIS_TLS_CHECK_HOSTNAME", default=True))
+
+
+def _check_files(ca: tuple[str, str], cert: tuple[str, str], key: tuple[str, str]) -> None:
+    """Load each (variable, path) as Python's ssl module will, so a bad file fails now, named."""
+    (ca_var, ca_file), (cert_var, cert_file), (key_var, key_file) = ca, cert, key
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if ca_file:
+        _readable(ca_var, ca_file)
+        try:
+            context.load_verify_locations(cafile=ca_file)
+        except ssl.SSLError as exc:
+            raise TlsConfigError(f"{ca_var}={ca_file}: not a PEM CA certificate ({exc})") from None
+    if key_file and not cert_file:
+        raise TlsConfigError(f"{key_var} is set but {cert_var} is not: set both (or neither)")
+    if cert_file:
+        _readable(cert_var, cert_file)
+        if key_file:
+            _readable(key_var, key_file)
+        try:
+            context.load_cert_chain(cert_file, key_file or None)
+        except ssl.SSLError as exc:
+            raise TlsConfigError(
+                f"{cert_var}={cert_file} with {key_var}={key_file or '(key in the same file)'}: "
+                f"not a PEM certificate and its private key ({exc})"
+            ) from None
+
+
+def _is_tls(url: str) -> bool:
+    return urlsplit(url).scheme == "rediss"
+
+
 @dataclass(frozen=True)
 class RedisRole:
     """Connection settings of one Redis role."""
@@ -64,6 +163,28 @@ class RedisRole:
     max_connection_age: float = 3600.0  # replace older connections when returned; 0: never
     sentinels: tuple[tuple[str, int], ...] = ()
     sentinel_master: str = ""
+    tls: RedisTls = field(default_factory=RedisTls)  # used only when ``url`` is rediss://
+    sentinel_tls: RedisTls | None = None  # the Sentinels speak TLS (REDIS_SENTINEL_TLS)
+
+    @property
+    def uses_tls(self) -> bool:
+        return _is_tls(self.url)
+
+    def tls_kwargs(self, url: str | None = None) -> dict[str, object]:
+        """The ``ssl_*`` arguments for a connection to ``url`` (default: the role's): none unless it
+        is a ``rediss://`` URL."""
+        return self.tls.connection_kwargs() if _is_tls(self.url if url is None else url) else {}
+
+    def sentinel_kwargs(self) -> dict[str, object] | None:
+        """redis-py's ``sentinel_kwargs`` (None: redis-py's default, plain TCP with our timeouts)."""
+        if self.sentinel_tls is None:
+            return None
+        return {
+            "ssl": True,
+            **self.sentinel_tls.connection_kwargs(),
+            "socket_timeout": self.read_timeout,
+            "socket_connect_timeout": self.connect_timeout,
+        }
 
 
 def _assembled_url(env: environ.Env) -> str:
@@ -97,6 +218,8 @@ def role_settings(env: environ.Env, role: str) -> RedisRole:
     pool_size = env.int("REDIS_POOL_SIZE", default=20)
     if pool_size < 1:
         raise ValueError(f"REDIS_POOL_SIZE must be at least 1, not {pool_size}")
+    sentinels = _sentinels(env)
+    sentinel_tls = _tls(env, None) if sentinels and env.bool("REDIS_SENTINEL_TLS", default=False) else None
     return RedisRole(
         name=role,
         url=url or _assembled_url(env),
@@ -106,9 +229,11 @@ def role_settings(env: environ.Env, role: str) -> RedisRole:
         pool_timeout=_duration(env, "REDIS_POOL_TIMEOUT", "5s"),
         health_check_interval=_duration(env, "REDIS_HEALTH_CHECK_INTERVAL", "30s"),
         max_connection_age=_duration(env, "REDIS_MAX_CONN_AGE", "1h"),
-        sentinels=_sentinels(env),
+        sentinels=sentinels,
         sentinel_master=env.str(f"REDIS_{role.upper()}_SENTINEL_MASTER", default="")
         or env.str("REDIS_SENTINEL_MASTER", default="mymaster"),
+        tls=_tls(env, role),
+        sentinel_tls=sentinel_tls,
     )
 
 
@@ -147,6 +272,7 @@ def django_redis_cache(
             "timeout": role.pool_timeout,
             "health_check_interval": role.health_check_interval,
             "max_connection_age": role.max_connection_age,
+            **role.tls_kwargs(),
         },
         "IGNORE_EXCEPTIONS": ignore_exceptions,
     }
@@ -158,10 +284,17 @@ def django_redis_cache(
         # redis-py's SentinelConnectionPool: no breaker, no blocking wait; these kwargs also reach the
         # connections to the sentinels themselves, so only ones every redis-py connection accepts.
         options.pop("CONNECTION_POOL_CLASS")
-        options["CONNECTION_POOL_KWARGS"] = {
+        pool_kwargs: dict[str, object] = {
             "max_connections": role.pool_size,
             "health_check_interval": role.health_check_interval,
         }
+        if role.uses_tls:
+            # redis-py would pick a plain SSLConnection for a rediss:// URL, which connects to the
+            # master's name instead of asking the Sentinels for its address.
+            pool_kwargs.update(connection_class=SentinelManagedSSLConnection, **role.tls_kwargs())
+        options["CONNECTION_POOL_KWARGS"] = pool_kwargs
+        if role.sentinel_tls is not None:
+            options["SENTINEL_KWARGS"] = role.sentinel_kwargs()
         parts = urlsplit(role.url)
         credentials = parts.netloc.rpartition("@")[0]
         location = urlunsplit(
@@ -196,7 +329,7 @@ def channel_layer(role: RedisRole, *, prefix: str) -> dict[str, object]:
         "socket_keepalive": True,  # a peer that vanished is noticed even while a receive blocks
         "health_check_interval": role.health_check_interval,
     }
-    host: dict[str, object] = {"address": role.url, **connection}
+    host: dict[str, object] = {"address": role.url, **connection, **role.tls_kwargs()}
     if role.sentinels:
         parts = urlsplit(role.url)
         host = {
@@ -206,6 +339,10 @@ def channel_layer(role: RedisRole, *, prefix: str) -> dict[str, object]:
             "password": unquote(parts.password) if parts.password else None,
             **connection,
         }
+        if role.uses_tls:
+            host.update(ssl=True, **role.tls_kwargs())
+        if role.sentinel_tls is not None:
+            host["sentinel_kwargs"] = role.sentinel_kwargs()
     return {
         "BACKEND": "core.redis.channels.TrackeepChannelLayer",
         "CONFIG": {
@@ -228,17 +365,27 @@ def rq_connection(role: RedisRole) -> dict[str, object]:
     Processes that only enqueue keep the role's short timeouts.
     """
     parts = urlsplit(role.url)
+    tls = role.tls_kwargs()
     if role.sentinels:
-        return {
+        config: dict[str, object] = {
             "SENTINELS": list(role.sentinels),
             "MASTER_NAME": role.sentinel_master,
             "DB": int(parts.path.strip("/") or 0),
             "USERNAME": unquote(parts.username) if parts.username else None,
             "PASSWORD": unquote(parts.password) if parts.password else None,
             "SOCKET_TIMEOUT": role.read_timeout,
-            "CONNECTION_KWARGS": {"socket_connect_timeout": role.connect_timeout},
+            "CONNECTION_KWARGS": {
+                "socket_connect_timeout": role.connect_timeout,
+                **({"ssl": True, **tls} if tls else {}),
+            },
         }
+        if role.sentinel_tls is not None:
+            config["SENTINEL_KWARGS"] = role.sentinel_kwargs()
+        return config
     query = dict(parse_qsl(parts.query))
     query.setdefault("socket_timeout", str(role.read_timeout))
     query.setdefault("socket_connect_timeout", str(role.connect_timeout))
+    # django-rq builds a URL's connection from the URL alone (and ssl_cert_reqs=required): redis-py
+    # reads the other ssl_* options from its query string.
+    query.update({name: str(value) for name, value in tls.items() if name != "ssl_cert_reqs"})
     return {"URL": urlunsplit(parts._replace(query=urlencode(query)))}

@@ -1,7 +1,8 @@
 """Sample every monitored Redis role once: read, check thresholds, store, log what fires.
 
 Each role is read through its own short-lived connection as ``settings.REDIS_MONITOR_URLS[role]``
-(the read-only ``monitor`` ACL user in production), so the sampler never borrows from the app's pools
+(the read-only ``monitor`` ACL user in production; over TLS with the role's files when it is a
+``rediss://`` URL), so the sampler never borrows from the app's pools
 and a slow or dead server costs one connect timeout. Pool statistics are this process's own
 (core.redis.health.pool_stats): in the worker that runs the job they show the worker's pools.
 """
@@ -33,10 +34,14 @@ def _pool(role: str) -> dict[str, int] | None:
     return stats.as_dict() if stats else None
 
 
-def monitor_client(url: str) -> redis.Redis:
-    """A short-lived client of the server at ``url`` (close it after use): never one of the app's pools."""
+def monitor_client(role: str, url: str) -> redis.Redis:
+    """A short-lived client of ``role``'s server at ``url`` (close it after use): never one of the app's
+    pools. With ``rediss://`` it carries the role's CA and client certificate."""
     return redis.Redis.from_url(
-        url, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS, socket_timeout=READ_TIMEOUT_SECONDS
+        url,
+        socket_connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        socket_timeout=READ_TIMEOUT_SECONDS,
+        **settings.REDIS_ROLES[role].tls_kwargs(url),
     )
 
 
@@ -45,7 +50,7 @@ def take_sample(role: str, url: str, now: float, previous: series.Sample | None)
     last stored sample) gives the rates. Stores nothing (the admin's Redis page reads this way too)."""
     before = previous.figures if previous and previous.reachable else None
     elapsed = now - previous.at if previous else 0.0
-    client = monitor_client(url)
+    client = monitor_client(role, url)
     try:
         figures = read_figures(client, before, elapsed)
     except redis.RedisError as exc:

@@ -228,7 +228,9 @@ def role(url: str, sentinels: tuple[tuple[str, int], ...] = ()) -> RedisRole:
 
 def test_the_queue_connects_with_the_state_roles_url_and_timeouts() -> None:
     assert rq_connection(role("rediss://tk:s%40cret@redis:6380/2")) == {
+        # TLS: the server's name is checked, said explicitly (tests/deploy/test_redis_tls.py: the files)
         "URL": "rediss://tk:s%40cret@redis:6380/2?socket_timeout=2.0&socket_connect_timeout=0.5"
+        "&ssl_check_hostname=True"
     }
     assert rq_connection(role("redis://redis/0?health_check_interval=30"))["URL"] == (
         "redis://redis/0?health_check_interval=30&socket_timeout=2.0&socket_connect_timeout=0.5"
