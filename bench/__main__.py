@@ -16,7 +16,7 @@ from bench.runner import Options, Run, command_line, default_database
 # Defaults sized for a full run of at most about 12 minutes on a quiet 2-core machine.
 DEFAULT_ITEMS = 5000
 DEFAULT_ROUNDS = 3
-DEFAULT_DURATION = 5
+DEFAULT_DURATION = 4
 DEFAULT_WARMUP = 1
 RESERVED_DATABASES = ("test", "postgres", "template0", "template1")
 

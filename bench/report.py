@@ -20,12 +20,12 @@ from bench.scenarios import PLAN
 DOCS_START = "<!-- bench:results:start -->"
 DOCS_END = "<!-- bench:results:end -->"
 
-ISSUE_HEADER = ["issue 12 row", "what", "measured: median (min-max over rounds)", "target", "result"]
+ISSUE_HEADER = ["issue 12 row", "what", "measured: median (min to max over rounds)", "target", "result"]
 PASS_HEADER = [
     "page", "clients", "variant", "req/s", "p50 ms", "p95 ms", "p99 ms", ">=400", "socket err",
     "wrk CPU", "server CPU",
 ]  # fmt: skip
-COUNT_HEADER = ["page", "DB queries/req", "max", "Redis round trips/req", "max", "errors"]
+COUNT_HEADER = ["page", "DB queries/req", "median", "max", "Redis round trips/req", "max", "errors"]
 
 
 def issue_rows(doc: dict[str, Any]) -> list[list[str]]:
@@ -73,7 +73,8 @@ def count_rows(doc: dict[str, Any]) -> list[list[str]]:
         return "-" if value is None else f"{value:.2f}"
 
     return [
-        [c["page"], num(c["db_queries"]), str(c["db_queries_max"]), num(c["redis_round_trips"]),
+        [c["page"], num(c["db_queries"]), num(c["db_queries_median"]), str(c["db_queries_max"]),
+         num(c["redis_round_trips"]),
          str(c["redis_round_trips_max"]), str(c["errors"])]
         for c in doc.get("counts", [])
     ]  # fmt: skip
@@ -128,7 +129,7 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
 
 def print_report(doc: dict[str, Any]) -> None:
     rounds = doc.get("meta", {}).get("rounds", "?")
-    print(f"\nTimed passes (wrk): median (min-max) over {rounds} interleaved rounds")
+    print(f"\nTimed passes (wrk): median (min to max) over {rounds} interleaved rounds")
     print(text_table(PASS_HEADER, pass_rows(doc)))
     print("\nPer request, counting pass (Redis on, one client, warm)")
     print(text_table(COUNT_HEADER, count_rows(doc)))
@@ -137,6 +138,11 @@ def print_report(doc: dict[str, Any]) -> None:
         print(line)
     print("\nIssue 12 (benchmarks, not tests)")
     print(text_table(ISSUE_HEADER, issue_rows(doc)))
+
+
+def _phases(meta: dict[str, Any]) -> str:
+    phases = meta.get("phase_seconds") or {}
+    return f" ({', '.join(f'{name} {seconds:.0f} s' for name, seconds in phases.items())})" if phases else ""
 
 
 def markdown(doc: dict[str, Any]) -> str:
@@ -153,14 +159,16 @@ def markdown(doc: dict[str, Any]) -> str:
         f"(`{' '.join(meta['gunicorn'])}`); dataset {meta['users']} users x {meta['items']} items "
         f"(seeded in {meta['seed_seconds']:.0f} s); {meta['rounds']} interleaved rounds of "
         f"{meta['warmup']} s warm-up + {meta['duration']} s per pass (wrk); counting pass "
-        f"{meta['count_requests']} requests per page. Whole run: {meta['total_seconds'] / 60:.1f} min.",
+        f"{meta['count_requests']} requests per page. Whole run: {meta['total_seconds'] / 60:.1f} min"
+        + _phases(meta)
+        + ".",
         "- Pages: " + ", ".join(f"`{name}` `{path}`" for name, path in meta.get("pages", {}).items()) + ".",
         "",
         "Issue 12's table:",
         "",
         markdown_table(ISSUE_HEADER, issue_rows(doc)),
         "",
-        "Timed passes, median (min-max) over the rounds; latency in milliseconds, CPU in cores:",
+        "Timed passes, median (min to max) over the rounds; latency in milliseconds, CPU in cores:",
         "",
         markdown_table(PASS_HEADER, pass_rows(doc)),
         "",

@@ -24,6 +24,7 @@ import os
 import secrets
 import shlex
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -181,6 +182,7 @@ class Run:
                     "errors": result.errors,
                     "error_samples": result.error_samples,
                     "db_queries": sum(result.queries) / done if done else None,
+                    "db_queries_median": statistics.median(result.queries) if done else None,
                     "db_queries_max": max(result.queries, default=0),
                     "redis_round_trips": sum(result.round_trips) / done if done else None,
                     "redis_round_trips_max": max(result.round_trips, default=0),
@@ -229,20 +231,35 @@ class Run:
         wrk.find_wrk()
         if machine.busy():
             print(f"warning: load average {load_before}: other work will show up in the figures", flush=True)
+        phases: dict[str, float] = {}
+        mark = time.perf_counter()
+
+        def phase(name: str) -> None:
+            nonlocal mark
+            now = time.perf_counter()
+            phases[name] = round(now - mark, 1)
+            mark = now
+
         self.redis.start()
         try:
             seed_seconds = self.prepare()
+            phase("database, migrations and seeding")
             with ExitStack() as servers:
                 self.start_servers(servers)
                 self.preflight()
+                phase("servers and sign-ins")
                 self.rounds()
+                phase("timed rounds")
                 self.doc["recycles"] = {v: s.recycles() for v, s in self.servers.items()}
                 self.doc["server_tracebacks"] = {v: s.tracebacks() for v, s in self.servers.items()}
             print("counting pass (Redis on, one client)", flush=True)
             self.count()
+            phase("counting pass")
             print("Redis memory", flush=True)
             self.doc["memory"] = self.memory()
+            phase("Redis memory")
             self.doc["delivery"] = self.delivery()
+            phase("message delivery")
             described = machine.describe(self.db.version())
         finally:
             self.redis.stop()
@@ -260,7 +277,7 @@ class Run:
             "workers": self.o.workers, "gunicorn": stack.shipped_gunicorn_flags(),
             "rounds": self.o.rounds, "duration": self.o.duration, "warmup": self.o.warmup,
             "count_requests": self.o.count_requests,
-            "total_seconds": time.perf_counter() - started,
+            "total_seconds": time.perf_counter() - started, "phase_seconds": phases,
             "pages": {name: page.path for name, page in PAGES.items()},
             "variants": VARIANTS,
         }  # fmt: skip

@@ -88,7 +88,7 @@ class Spread:
         median = fmt.format(self.median) + unit
         if len(self.values) < 2:
             return median
-        return f"{median} ({fmt.format(self.low)}-{fmt.format(self.high)})"
+        return f"{median} ({fmt.format(self.low)} to {fmt.format(self.high)})"
 
 
 def spread(values: Sequence[float]) -> Spread:

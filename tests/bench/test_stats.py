@@ -60,7 +60,7 @@ def test_spread_is_the_median_and_range_of_the_rounds() -> None:
     assert (s.median, s.low, s.high, s.values) == (3.0, 1.0, 10.0, (3.0, 1.0, 10.0))
     assert spread([1.0, 2.0, 3.0, 4.0]).median == 2.5
     assert spread([2.0, math.nan, 4.0]).values == (2.0, 4.0)  # a failed round is left out
-    assert s.show("{:.1f}", " ms") == "3.0 ms (1.0-10.0)"
+    assert s.show("{:.1f}", " ms") == "3.0 ms (1.0 to 10.0)"
     assert spread([5.0]).show("{:.0f}", "x") == "5x"  # one round: no range to show
     with pytest.raises(ValueError):
         spread([math.nan])
