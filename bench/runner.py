@@ -36,6 +36,7 @@ from typing import Any
 
 from bench import loadgen, machine, messaging, report, stack, wrk
 from bench.counters import DB_HEADER, REDIS_HEADER
+from bench.rows import evaluate
 from bench.scenarios import COUNTED_PAGES, PAGES, PLAN, VARIANTS, Step, schedule, variants_used
 
 COUNT_WARMUP_REQUESTS = 10
@@ -208,9 +209,14 @@ class Run:
         if self.o.delivery_sockets <= 0:
             return {"skipped": "--delivery-sockets 0"}
         print(f"message delivery: {self.o.delivery_sockets} sockets over 2 Daphne instances ...", flush=True)
-        figures = messaging.delivery_figures(
-            self.redis.state.url, self.o.delivery_sockets, self.o.delivery_messages
-        )
+        try:
+            figures = messaging.delivery_figures(
+                self.redis.state.url, self.o.delivery_sockets, self.o.delivery_messages
+            )
+        except Exception as exc:  # reported in the table; the rest of the run is kept
+            failure = f"failed: {type(exc).__name__}: {exc}"[:300]
+            print(f"message delivery {failure}", flush=True)
+            return {"skipped": failure}
         print(figures.pop("printout").strip(), flush=True)
         return figures
 
@@ -281,6 +287,7 @@ class Run:
             "pages": {name: page.path for name, page in PAGES.items()},
             "variants": VARIANTS,
         }  # fmt: skip
+        self.doc["rows"] = [row.as_dict() for row in evaluate(self.doc)]  # as printed; report re-evaluates
         self.o.results_dir.mkdir(parents=True, exist_ok=True)
         results_file.write_text(json.dumps(self.doc, indent=2) + "\n")
         report.print_report(self.doc)

@@ -1,7 +1,7 @@
 """The system under test, started the way docker-compose.yml runs it, on loopback only.
 
-- PostgreSQL: a database of its own (``trackeep_bench`` by default) on a loopback server, dropped and
-  created again at every run, migrated and filled with ``manage.py seed_demo``.
+- PostgreSQL: a database of the run's own (``python -m bench``: ``bench_<pid>``) on a loopback server,
+  created (dropped first if it exists), migrated, filled with ``manage.py seed_demo`` and dropped.
 - Redis: two private ``redis-server`` processes (``tools.redis_process``) shaped like the compose
   file's ``redis-state`` (noeviction, AOF every second; also the Channels layer) and ``redis-cache``
   (allkeys-lfu, no persistence).
@@ -9,7 +9,8 @@
   default. Compose's production mode needs TLS and collected static files, so the bench runs
   ``TRACKEEP_MODE=development`` with ``DEBUG=false`` (no query log) and no access log, but otherwise
   with the Dockerfile's own gunicorn flags (``--preload``, jittered ``--max-requests`` recycling):
-  the bench measures the shipped server shape, not a friendlier one.
+  the bench measures the shipped server shape, not a friendlier one. ``recycling=False`` leaves the
+  recycling flags out (the comparison that shows what recycling costs).
 """
 
 from __future__ import annotations
