@@ -16,6 +16,7 @@ from typing import Any
 
 from bench.rows import Results, evaluate
 from bench.scenarios import PLAN
+from bench.stats import paired
 
 DOCS_START = "<!-- bench:results:start -->"
 DOCS_END = "<!-- bench:results:end -->"
@@ -23,7 +24,7 @@ DOCS_END = "<!-- bench:results:end -->"
 ISSUE_HEADER = ["issue 12 row", "what", "measured: median (min to max over rounds)", "target", "result"]
 PASS_HEADER = [
     "page", "clients", "variant", "req/s", "p50 ms", "p95 ms", "p99 ms", ">=400", "socket err",
-    "wrk CPU", "server CPU",
+    "wrk CPU", "server CPU", "server CPU ms/answer",
 ]  # fmt: skip
 COUNT_HEADER = ["page", "DB queries/req", "median", "max", "Redis round trips/req", "max", "errors"]
 
@@ -40,6 +41,17 @@ def _show(r: Results, page: str, clients: int, variant: str, field: str, fmt: st
 def _total(r: Results, page: str, clients: int, variant: str, field: str) -> str:
     values = r.values(page, clients, variant, field)
     return "-" if not values or any(math.isnan(v) for v in values) else f"{sum(values):,.0f}"
+
+
+def _cpu_per_answer(r: Results, page: str, clients: int, variant: str) -> str:
+    """Server CPU milliseconds per answer, round by round: less sensitive to a busy machine than
+    latency, which also counts the time the server waited for a core."""
+    cpu = r.values(page, clients, variant, "server_cpu")
+    answers = r.values(page, clients, variant, "answered_rps")
+    try:
+        return paired(cpu, answers, lambda c, a: 1000 * c / a if a > 0 else math.nan).show("{:.1f}")
+    except ValueError:
+        return "-"
 
 
 def pass_rows(doc: dict[str, Any]) -> list[list[str]]:
@@ -63,6 +75,7 @@ def pass_rows(doc: dict[str, Any]) -> list[list[str]]:
                     _total(r, m.page, m.clients, variant, "socket_errors"),
                     _show(r, m.page, m.clients, variant, "client_cpu", "{:.0%}"),
                     _show(r, m.page, m.clients, variant, "server_cpu", "{:.0%}"),
+                    _cpu_per_answer(r, m.page, m.clients, variant),
                 ]
             )
     return rows
@@ -168,7 +181,8 @@ def markdown(doc: dict[str, Any]) -> str:
         "",
         markdown_table(ISSUE_HEADER, issue_rows(doc)),
         "",
-        "Timed passes, median (min to max) over the rounds; latency in milliseconds, CPU in cores:",
+        "Timed passes, median (min to max) over the rounds; latency in milliseconds, CPU in cores "
+        "(server CPU ms/answer: the gunicorn processes' CPU time per answer):",
         "",
         markdown_table(PASS_HEADER, pass_rows(doc)),
         "",

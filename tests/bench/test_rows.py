@@ -138,3 +138,5 @@ def test_the_docs_section_is_rewritten_from_a_run(tmp_path: Path) -> None:
     for row in evaluated:  # every row of the table, with its target and verdict
         assert f"| {row.what} | {row.measured} | {row.target} | {row.verdict} |" in text
     assert "| home | 32 | on |" in text
+    # Server CPU per answer, round by round: 1.8 cores at 100 answers/s.
+    assert "| 18.0 (18.0 to 18.0) |" in text
