@@ -42,8 +42,9 @@ demo:
 test: install
 	$(BIN)/python -m tools.with_redis -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Benchmark Redis features off vs on (PostgreSQL at 127.0.0.1:5432; docs/benchmarks.md), e.g.
-## make bench BENCH_ARGS="--users 2 --items 200 --duration 3"
+## Issue 12's performance table, measured on the shipped server shape with wrk in interleaved Redis
+## on/off rounds (PostgreSQL at 127.0.0.1:5432, a database of its own; docs/benchmarks.md), e.g.
+## make bench BENCH_ARGS="--items 200 --rounds 1 --duration 1 --delivery-sockets 0"
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 

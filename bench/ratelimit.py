@@ -17,7 +17,7 @@ import os
 import statistics
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trackeep.settings")
@@ -89,8 +89,11 @@ def _state_role_at(url: str) -> dict[str, Any]:
     return caches
 
 
-def memory_per_identity(identities: int) -> list[tuple[str, str, float, float]]:
-    """(policy, algorithm, keys, bytes) per identity with every budget spent, on a private server."""
+def memory_per_identity(
+    identities: int, names: Collection[str] | None = None
+) -> list[tuple[str, str, float, float]]:
+    """(policy, algorithm, keys, bytes) per identity with every budget spent, on a private server;
+    every policy, or those in ``names``."""
     rows = []
     with (
         RedisProcess() as server,
@@ -99,6 +102,8 @@ def memory_per_identity(identities: int) -> list[tuple[str, str, float, float]]:
         reset_all_breakers()
         client = get_client("state")
         for policy in policies.all_policies():
+            if names is not None and policy.name not in names:
+                continue
             checks = [Check(policy, identity.ip(f"10.9.{n // 250}.{n % 250}")) for n in range(identities)]
             for _ in range(policy.limit):
                 redis_limiter.hit(checks)

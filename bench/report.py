@@ -1,8 +1,8 @@
-"""Present one run's results: console tables, the JSON file, the chart, and the docs section.
+"""Present one run's results: console tables and the generated section of docs/benchmarks.md.
 
 ``python -m bench.report bench/results/<run>.json --docs docs/benchmarks.md`` re-renders the
-generated part of the docs page (between its ``bench:results`` markers) and the chart beside it from
-a saved run, so the page always shows one run's figures exactly as measured.
+generated part of the docs page (between its ``bench:results`` markers) from a saved run, so the page
+always shows one run's figures exactly as measured; the rows are evaluated again with today's rules.
 """
 
 from __future__ import annotations
@@ -11,111 +11,121 @@ import argparse
 import json
 import math
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bench.chart import p95_chart
-from bench.targets import evaluate, read_scenarios
+from bench.rows import Results, evaluate
+from bench.scenarios import PLAN
+from bench.stats import paired
 
 DOCS_START = "<!-- bench:results:start -->"
 DOCS_END = "<!-- bench:results:end -->"
-CHART_NAME = "benchmarks-p95.svg"
+
+ISSUE_HEADER = ["issue 12 row", "what", "measured: median (min to max over rounds)", "target", "result"]
+PASS_HEADER = [
+    "page", "clients", "variant", "req/s", "p50 ms", "p95 ms", "p99 ms", ">=400", "socket err",
+    "wrk CPU", "server CPU", "server CPU ms/answer",
+]  # fmt: skip
+COUNT_HEADER = ["page", "DB queries/req", "median", "max", "Redis round trips/req", "max", "errors"]
 
 
-def _num(value: float | None, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def issue_rows(doc: dict[str, Any]) -> list[list[str]]:
+    return [[r.group, r.what, r.measured, r.target, r.verdict] for r in evaluate(doc)]
+
+
+def _show(r: Results, page: str, clients: int, variant: str, field: str, fmt: str) -> str:
+    s = r.spread(page, clients, variant, field)
+    return "-" if s is None else s.show(fmt)
+
+
+def _total(r: Results, page: str, clients: int, variant: str, field: str) -> str:
+    values = r.values(page, clients, variant, field)
+    return "-" if not values or any(math.isnan(v) for v in values) else f"{sum(values):,.0f}"
+
+
+def _cpu_per_answer(r: Results, page: str, clients: int, variant: str) -> str:
+    """Server CPU milliseconds per answer, round by round: less sensitive to a busy machine than
+    latency, which also counts the time the server waited for a core."""
+    cpu = r.values(page, clients, variant, "server_cpu")
+    answers = r.values(page, clients, variant, "answered_rps")
+    try:
+        return paired(cpu, answers, lambda c, a: 1000 * c / a if a > 0 else math.nan).show("{:.1f}")
+    except ValueError:
         return "-"
-    return f"{value:,.{digits}f}"
 
 
-def _ratio(numerator: float | None, denominator: float | None) -> str:
-    if not numerator or not denominator or math.isnan(numerator) or math.isnan(denominator):
-        return "-"
-    return f"{numerator / denominator:.1f}x"
-
-
-def _pairs(doc: dict[str, Any]) -> Iterable[tuple[str, int, dict[str, Any] | None, dict[str, Any] | None]]:
-    """(scenario, clients, off row, on row) in the order measured."""
-    seen: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
-    for row in doc.get("timed", []):
-        seen.setdefault((row["scenario"], row["clients"]), {})[row["mode"]] = row
-    for (scenario, clients), modes in seen.items():
-        yield scenario, clients, modes.get("off"), modes.get("on")
-
-
-def timed_rows(doc: dict[str, Any]) -> list[list[str]]:
+def pass_rows(doc: dict[str, Any]) -> list[list[str]]:
+    """One line per page, concurrency and variant: medians and ranges over the rounds."""
+    r = Results(doc)
     rows = []
-    for scenario, clients, off, on in _pairs(doc):
-        off, on = off or {}, on or {}
-        rows.append(
-            [
-                scenario,
-                str(clients),
-                _num(off.get("rps"), 0),
-                _num(off.get("p50"), 2),
-                _num(off.get("p95"), 2),
-                _num(off.get("p99"), 2),
-                str(off.get("errors", "-")),
-                _num(on.get("rps"), 0),
-                _num(on.get("p50"), 2),
-                _num(on.get("p95"), 2),
-                _num(on.get("p99"), 2),
-                str(on.get("errors", "-")),
-                _ratio(on.get("rps"), off.get("rps")),
-                _ratio(off.get("p95"), on.get("p95")),
-            ]
-        )
+    for m in PLAN:
+        for variant in m.variants:
+            if not r.values(m.page, m.clients, variant, "round"):
+                continue
+            rows.append(
+                [
+                    m.page,
+                    str(m.clients),
+                    variant,
+                    _show(r, m.page, m.clients, variant, "rps", "{:,.0f}"),
+                    _show(r, m.page, m.clients, variant, "p50", "{:.2f}"),
+                    _show(r, m.page, m.clients, variant, "p95", "{:.2f}"),
+                    _show(r, m.page, m.clients, variant, "p99", "{:.2f}"),
+                    _total(r, m.page, m.clients, variant, "status_errors"),
+                    _total(r, m.page, m.clients, variant, "socket_errors"),
+                    _show(r, m.page, m.clients, variant, "client_cpu", "{:.0%}"),
+                    _show(r, m.page, m.clients, variant, "server_cpu", "{:.0%}"),
+                    _cpu_per_answer(r, m.page, m.clients, variant),
+                ]
+            )
     return rows
-
-
-TIMED_HEADER = [
-    "scenario", "clients", "off req/s", "off p50", "off p95", "off p99", "off err",
-    "on req/s", "on p50", "on p95", "on p99", "on err", "req/s on/off", "p95 off/on",
-]  # fmt: skip
-COUNT_HEADER = [
-    "scenario", "off DB q/req", "off Redis RT/req", "off Redis cmd/req",
-    "on DB q/req", "on Redis RT/req", "on Redis cmd/req", "DB queries cut",
-]  # fmt: skip
-TARGET_HEADER = ["target", "goal", "measured", "result"]
 
 
 def count_rows(doc: dict[str, Any]) -> list[list[str]]:
-    by_scenario: dict[str, dict[str, dict[str, Any]]] = {}
-    for row in doc.get("counts", []):
-        by_scenario.setdefault(row["scenario"], {})[row["mode"]] = row
-    rows = []
-    for scenario, modes in by_scenario.items():
-        off, on = modes.get("off", {}), modes.get("on", {})
-        cut = "-"
-        if off.get("db_queries") and "db_queries" in on:
-            cut = f"{1 - on['db_queries'] / off['db_queries']:.0%}"
-        rows.append(
-            [
-                scenario,
-                _num(off.get("db_queries"), 2),
-                _num(off.get("redis_round_trips"), 2),
-                _num(off.get("redis_commands"), 2),
-                _num(on.get("db_queries"), 2),
-                _num(on.get("redis_round_trips"), 2),
-                _num(on.get("redis_commands"), 2),
-                cut,
-            ]
-        )
-    return rows
+    def num(value: float | None) -> str:
+        return "-" if value is None else f"{value:.2f}"
+
+    return [
+        [c["page"], num(c["db_queries"]), num(c["db_queries_median"]), str(c["db_queries_max"]),
+         num(c["redis_round_trips"]),
+         str(c["redis_round_trips_max"]), str(c["errors"])]
+        for c in doc.get("counts", [])
+    ]  # fmt: skip
 
 
-def target_rows(doc: dict[str, Any]) -> list[list[str]]:
-    """The targets, evaluated again from the figures (so a saved run renders with today's rules)."""
-    verdict = {True: "met", False: "MISSED", None: "not measured"}
-    return [[t.name, t.goal, t.measured, verdict[t.met]] for t in evaluate(doc, read_scenarios(doc))]
+def delivery_line(doc: dict[str, Any]) -> str:
+    fig = doc.get("delivery") or {}
+    if "skipped" in fig or "expected" not in fig:
+        return f"Message delivery: not measured ({fig.get('skipped', 'no figures')})."
+    fanout = "not measured" if fig.get("fanout_p95") is None else f"{fig['fanout_p95']:.1f} ms"
+    return (
+        f"Message delivery: {fig['sockets']} sockets over {fig['instances']} Daphne instances, "
+        f"{fig['messages']} messages, {fig['delivered']}/{fig['expected']} delivered; p95 incl. POST "
+        f"{fig['incl_post_p95']:.1f} ms (p50 {fig['incl_post_p50']:.1f}), POST alone p95 "
+        f"{fig['post_p95']:.1f} ms, fan-out alone p95 {fanout}."
+    )
+
+
+def notes(doc: dict[str, Any]) -> list[str]:
+    lines = []
+    recycles = doc.get("recycles")
+    if recycles:
+        shown = ", ".join(f"{variant} {n}" for variant, n in recycles.items())
+        lines.append(f"Workers recycled (max-requests reached) during the rounds: {shown}.")
+    tracebacks = {v: n for v, n in (doc.get("server_tracebacks") or {}).items() if n}
+    if tracebacks:
+        lines.append(f"Tracebacks in the server logs: {tracebacks} (see the results file).")
+    failed = [p for p in doc.get("passes", []) if p.get("error")]
+    if failed:
+        lines.append(f"{len(failed)} timed passes failed, e.g. {failed[0]['error']}")
+    return lines
 
 
 def text_table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
     lines = [
         "  ".join(
-            cell.ljust(w) if i == 0 else cell.rjust(w)
+            cell.ljust(w) if i < 3 else cell.rjust(w)
             for i, (cell, w) in enumerate(zip(line, widths, strict=True))
         )
         for line in [header, *rows]
@@ -126,52 +136,29 @@ def text_table(header: list[str], rows: list[list[str]]) -> str:
 
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def fanout_line(doc: dict[str, Any]) -> str:
-    fan = doc.get("fanout") or {}
-    if "p95" not in fan:
-        return f"WebSocket fan-out: not measured ({fan.get('skipped', 'no figures')})."
-    return (
-        f"WebSocket fan-out (Redis on): {fan['clients']} sockets over {fan['instances']} Daphne instances, "
-        f"{fan['messages']} messages: {fan['delivered']}/{fan['expected']} delivered, "
-        f"{fan['deliveries_per_second']:,.0f} deliveries/s, latency p50 {fan['p50']:.1f} ms, "
-        f"p95 {fan['p95']:.1f} ms, p99 {fan['p99']:.1f} ms, max {fan['max']:.1f} ms "
-        f"(POST p50 {fan['post_p50']:.1f} ms). Redis off: not possible (the in-memory channel layer "
-        "cannot reach another process)."
-    )
-
-
 def print_report(doc: dict[str, Any]) -> None:
-    print("\nLatency in ms; off = Redis features off (database sessions, local cache, in-process limiter)")
-    print(text_table(TIMED_HEADER, timed_rows(doc)))
-    print("\nPer request, from the counting pass (one client, after warm-up)")
+    rounds = doc.get("meta", {}).get("rounds", "?")
+    print(f"\nTimed passes (wrk): median (min to max) over {rounds} interleaved rounds")
+    print(text_table(PASS_HEADER, pass_rows(doc)))
+    print("\nPer request, counting pass (Redis on, one client, warm)")
     print(text_table(COUNT_HEADER, count_rows(doc)))
-    print("\n" + fanout_line(doc))
-    print("\nTargets (benchmarks, not tests)")
-    print(text_table(TARGET_HEADER, target_rows(doc)))
+    print("\n" + delivery_line(doc))
+    for line in notes(doc):
+        print(line)
+    print("\nIssue 12 (benchmarks, not tests)")
+    print(text_table(ISSUE_HEADER, issue_rows(doc)))
 
 
-def chart_rows(doc: dict[str, Any]) -> list[tuple[str, float, float]]:
-    """p95 off/on per scenario and concurrency."""
-    nan = float("nan")
-    return [
-        (
-            f"{scenario}, {clients} client{'s' if clients > 1 else ''}",
-            (off or {}).get("p95", nan),
-            (on or {}).get("p95", nan),
-        )
-        for scenario, clients, off, on in _pairs(doc)
-    ]
+def _phases(meta: dict[str, Any]) -> str:
+    phases = meta.get("phase_seconds") or {}
+    return f" ({', '.join(f'{name} {seconds:.0f} s' for name, seconds in phases.items())})" if phases else ""
 
 
-def write_chart(doc: dict[str, Any], path: Path) -> None:
-    path.write_text(p95_chart(chart_rows(doc), "p95 latency per scenario, Redis features off vs on"))
-
-
-def markdown(doc: dict[str, Any], chart_name: str) -> str:
+def markdown(doc: dict[str, Any]) -> str:
     meta = doc["meta"]
     machine = meta["machine"]
     lines = [
@@ -181,57 +168,55 @@ def markdown(doc: dict[str, Any], chart_name: str) -> str:
         f"{machine['os']}; Python {machine['python']}, PostgreSQL {machine['postgres']}, "
         f"Redis {machine['redis']}.",
         f"- Load average before the run: {meta['load_before']}; after: {meta['load_after']}.",
-        f"- Command: `{meta['command']}`; {meta['workers']} gunicorn sync workers; dataset "
-        f"{meta['users']} users x {meta['items']} items (seeded in {meta['seed_seconds']:.0f} s); "
-        f"{meta['warmup']:g} s warm-up + {meta['duration']:g} s per measurement; "
-        f"counting pass {meta['count_requests']} requests per scenario. "
-        f"Whole run: {meta['total_seconds'] / 60:.1f} min.",
+        f"- Command: `{meta['command']}`; {meta['workers']} gunicorn workers with the Dockerfile's flags "
+        f"(`{' '.join(meta['gunicorn'])}`); dataset {meta['users']} users x {meta['items']} items "
+        f"(seeded in {meta['seed_seconds']:.0f} s); {meta['rounds']} interleaved rounds of "
+        f"{meta['warmup']} s warm-up + {meta['duration']} s per pass (wrk); counting pass "
+        f"{meta['count_requests']} requests per page. Whole run: {meta['total_seconds'] / 60:.1f} min"
+        + _phases(meta)
+        + ".",
+        "- Pages: " + ", ".join(f"`{name}` `{path}`" for name, path in meta.get("pages", {}).items()) + ".",
         "",
-        "Scenarios:",
+        "Issue 12's table:",
         "",
-        *(f"- `{name}`: {text}" for name, text in meta.get("scenarios", {}).items()),
+        markdown_table(ISSUE_HEADER, issue_rows(doc)),
         "",
-        f"![p95 latency, Redis off vs on]({chart_name})",
+        "Timed passes, median (min to max) over the rounds; latency in milliseconds, CPU in cores "
+        "(server CPU ms/answer: the gunicorn processes' CPU time per answer):",
         "",
-        "Latency in milliseconds.",
+        markdown_table(PASS_HEADER, pass_rows(doc)),
         "",
-        markdown_table(TIMED_HEADER, timed_rows(doc)),
-        "",
-        "Per request, from the counting pass:",
+        "Per request, counting pass (Redis on, one client, warm):",
         "",
         markdown_table(COUNT_HEADER, count_rows(doc)),
         "",
-        fanout_line(doc),
-        "",
-        "Targets:",
-        "",
-        markdown_table(TARGET_HEADER, target_rows(doc)),
+        delivery_line(doc),
+        *("\n" + line for line in notes(doc)),
     ]
     return "\n".join(lines)
 
 
 def update_docs(doc: dict[str, Any], docs: Path) -> None:
-    """Replace the generated section of ``docs`` and write the chart next to it."""
+    """Replace the generated section of ``docs``."""
     text = docs.read_text()
     if DOCS_START not in text or DOCS_END not in text:
         raise SystemExit(f"{docs} has no {DOCS_START} ... {DOCS_END} section")
-    body = f"{DOCS_START}\n{markdown(doc, CHART_NAME)}\n{DOCS_END}"
+    body = f"{DOCS_START}\n{markdown(doc)}\n{DOCS_END}"
     docs.write_text(
         re.sub(re.escape(DOCS_START) + ".*?" + re.escape(DOCS_END), lambda _: body, text, flags=re.S)
     )
-    write_chart(doc, docs.parent / CHART_NAME)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", type=Path, help="a bench/results/<run>.json file")
-    parser.add_argument("--docs", type=Path, help="rewrite this page's generated section and chart")
+    parser.add_argument("--docs", type=Path, help="rewrite this page's generated section")
     args = parser.parse_args()
     doc = json.loads(args.results.read_text())
     print_report(doc)
     if args.docs:
         update_docs(doc, args.docs)
-        print(f"\nUpdated {args.docs} and {args.docs.parent / CHART_NAME}")
+        print(f"\nUpdated {args.docs}")
 
 
 if __name__ == "__main__":

@@ -1,42 +1,45 @@
-"""One benchmark run from start to finish (``python -m bench``).
+"""One benchmark run from start to finish (``python -m bench``, ``make bench``).
 
-1. Recreate the PostgreSQL database, start the two private Redis servers, migrate, and seed the demo
-   dataset with ``manage.py seed_demo`` (which also rebuilds the search index).
-2. For each mode, Redis features off (the seed's "before") and on: start gunicorn, sign in one
-   virtual user per client through the login form, and measure every scenario at every concurrency
-   (``bench.loadgen``); then restart gunicorn with ``bench.settings`` and ``BENCH_COUNTERS=1`` for the
-   counting pass: one client, warm-up requests, then DB queries and Redis round trips per request
-   from the response headers, and Redis commands per request from ``INFO commandstats`` deltas.
-3. Cross-instance WebSocket delivery with ``bench.fanout`` (Redis on only: with the in-memory channel
-   layer one process cannot reach another).
-4. Evaluate the targets, print the tables, write ``bench/results/<timestamp>.json`` and its chart.
+1. A PostgreSQL database of the run's own (``bench_<pid>``, created here and dropped at the end),
+   two private Redis servers shaped like compose's roles (``bench.stack.RedisPair``), migrations, and
+   ``manage.py seed_demo`` (10 users x ``--items``).
+2. One gunicorn per variant (``bench.scenarios.VARIANTS``), each with the Dockerfile's command (the
+   shipped shape: workers, ``--preload``, jittered recycling), all kept running through the rounds.
+   Each user signs in once through the login form on the Redis-on server and once on the Redis-off
+   one; the other Redis-on servers share the Redis-on sessions.
+3. ``--rounds`` rounds of the plan (``bench.scenarios.schedule``): every timed pass with wrk
+   (``bench.wrk``), each measurement's variants back to back, after ``--warmup`` unrecorded seconds.
+4. The counting pass: one more gunicorn (Redis on, ``bench.settings`` with ``BENCH_COUNTERS=1``), one
+   client, warm-up requests, then DB queries and Redis round trips per request from its headers.
+5. Redis memory (``bench.memory``) while the run's sessions are there, then message delivery
+   (``bench.messaging.delivery_figures``).
+6. Issue 12's table (``bench.rows``) printed, and everything written to ``bench/results/<stamp>.json``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import secrets
 import shlex
 import shutil
+import statistics
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import redis
-
-from bench import delivery, loadgen, machine, report, stack
+from bench import loadgen, machine, messaging, report, stack, wrk
 from bench.counters import DB_HEADER, REDIS_HEADER
-from bench.scenarios import Scenario, scenarios
-from bench.stats import summarize
-from bench.targets import evaluate, read_scenarios
+from bench.rows import evaluate
+from bench.scenarios import COUNTED_PAGES, PAGES, PLAN, VARIANTS, Step, schedule, variants_used
 
-MODES = ("off", "on")
-COUNT_WARMUP_REQUESTS = 20
+COUNT_WARMUP_REQUESTS = 10
 
 
 @dataclass(frozen=True)
@@ -44,18 +47,22 @@ class Options:
     users: int
     items: int
     seed: int
-    clients: tuple[int, ...]
-    duration: float
-    warmup: float
+    rounds: int
+    duration: int
+    warmup: int
     count_requests: int
     workers: int
     server_url: str
     database: str
-    scenarios: tuple[str, ...]
-    fanout_clients: int
-    fanout_messages: int
+    delivery_sockets: int
+    delivery_messages: int
     results_dir: Path
     keep_database: bool
+
+
+def default_database() -> str:
+    """A database name of this process's own (never the CI's ``test``)."""
+    return f"bench_{os.getpid()}"
 
 
 def _shown(path: Path) -> str:
@@ -63,63 +70,35 @@ def _shown(path: Path) -> str:
     return str(path.relative_to(stack.ROOT) if path.is_relative_to(stack.ROOT) else path)
 
 
-class CommandCounter:
-    """Commands processed by the benchmark's Redis servers, from ``INFO commandstats``. One open
-    connection per server, so each reading adds exactly one command (its own INFO) to the next."""
-
-    def __init__(self, urls: list[str]) -> None:
-        self.clients = [redis.Redis.from_url(url) for url in urls]
-
-    def total(self) -> int:
-        return sum(
-            int(stats["calls"]) for client in self.clients for stats in client.info("commandstats").values()
-        )
-
-    def since(self, before: int) -> int:
-        """Commands since the reading ``before``, without that reading's own INFO calls."""
-        return self.total() - before - len(self.clients)
-
-    def close(self) -> None:
-        for client in self.clients:
-            client.close()
-
-
-def count_row(mode: str, scenario: str, result: loadgen.CountResult, commands: int) -> dict[str, Any]:
-    """Per-request means (and maxima) of one counting pass; ``commands`` from INFO commandstats."""
-    done = len(result.queries)
-    nan = float("nan")
-    return {
-        "mode": mode,
-        "scenario": scenario,
-        "requests": done,
-        "errors": result.errors,
-        "error_samples": result.error_samples,
-        "db_queries": sum(result.queries) / done if done else nan,
-        "db_queries_max": max(result.queries, default=0),
-        "redis_round_trips": sum(result.round_trips) / done if done else nan,
-        "redis_round_trips_max": max(result.round_trips, default=0),
-        "redis_commands": commands / result.sent if result.sent else nan,
-    }
+def _page(path: str) -> loadgen.RequestFactory:
+    return lambda user, n: loadgen.Request("GET", path)
 
 
 class Run:
     def __init__(self, options: Options) -> None:
         self.o = options
-        self.all: list[Scenario] = []  # known once the dataset (and its password) exists
         self.db = stack.Database(options.server_url, options.database)
         self.redis = stack.RedisPair()
         self.media = Path(tempfile.mkdtemp(prefix="tk-bench-media-"))
         self.secret_key = secrets.token_urlsafe(40)
-        self.doc: dict[str, Any] = {"timed": [], "counts": []}
+        self.doc: dict[str, Any] = {"passes": [], "counts": []}
         self.fixtures: dict[str, Any] = {}
+        self.servers: dict[str, stack.Gunicorn] = {}
+        self.sessions: dict[str, list[str]] = {}
 
-    def levels(self, scenario: Scenario) -> list[int]:
-        levels = {min(c, scenario.max_clients) if scenario.max_clients else c for c in self.o.clients}
-        return sorted(levels)
+    def env(self, redis_on: bool, production_limits: bool = False) -> dict[str, str]:
+        return stack.app_env(
+            self.db,
+            self.redis,
+            self.media,
+            self.secret_key,
+            redis_on=redis_on,
+            production_limits=production_limits,
+        )
 
     def prepare(self) -> float:
         self.db.recreate()
-        env = stack.app_env(self.db, self.redis, self.media, self.secret_key, redis_on=True)
+        env = self.env(redis_on=True)
         print(f"migrating {self.db.name} ...", flush=True)
         stack.manage(env, "migrate", "--noinput", "-v", "0")
         print(f"seeding {self.o.users} users x {self.o.items} items ...", flush=True)
@@ -129,99 +108,164 @@ class Run:
         took = time.perf_counter() - started
         print(f"seeded in {took:.1f}s", flush=True)
         self.fixtures = json.loads(stack.python(env, "-m", "bench.fixtures"))
-        self.all = [s for s in scenarios(self.fixtures["password"]) if s.name in self.o.scenarios]
         return took
 
-    def sign_in(self, base_url: str) -> list[loadgen.VirtualUser]:
-        names = self.fixtures["users"]
-        wanted = [names[i % len(names)] for i in range(max(self.o.clients))]
-        users = asyncio.run(
-            loadgen.log_in(base_url, wanted, self.fixtures["password"], parallel=self.o.workers)
-        )
-        return [
-            loadgen.VirtualUser(u.username, u.session, self.fixtures["direct"].get(u.username)) for u in users
-        ]
+    def start_servers(self, stack_of: ExitStack) -> None:
+        for variant in variants_used():
+            env = self.env(redis_on=variant != "off", production_limits=variant == "prodlimits")
+            server = stack.Gunicorn(env, self.o.workers, recycling=variant != "norecycle")
+            self.servers[variant] = stack_of.enter_context(server)
+        for variant in ("on", "off"):
+            users = asyncio.run(
+                loadgen.log_in(
+                    self.servers[variant].base_url,
+                    list(self.fixtures["users"]),
+                    self.fixtures["password"],
+                    parallel=self.o.workers,
+                )
+            )
+            self.sessions[variant] = [user.session for user in users]
+        for variant in ("norecycle", "prodlimits"):
+            self.sessions[variant] = self.sessions["on"]
+        print(f"servers: {', '.join(f'{v} :{s.port}' for v, s in self.servers.items())}", flush=True)
 
-    def measure(self, mode: str) -> list[loadgen.VirtualUser]:
-        env = stack.app_env(self.db, self.redis, self.media, self.secret_key, redis_on=mode == "on")
-        with stack.Gunicorn(env, self.o.workers) as server:
-            users = self.sign_in(server.base_url)
-            for scenario in self.all:
-                for clients in self.levels(scenario):
-                    run = loadgen.run(
-                        server.base_url, users[:clients], scenario.factory, self.o.warmup, self.o.duration
-                    )
-                    result = asyncio.run(run)
-                    summary = summarize(result.latencies_ms, result.errors, result.seconds)
-                    row = {
-                        "mode": mode,
-                        "scenario": scenario.name,
-                        "clients": clients,
-                        **summary.as_dict(),
-                        "client_cpu": round(result.client_cpu, 2),
-                        "error_samples": result.error_samples,
-                    }
-                    self.doc["timed"].append(row)
-                    print(
-                        f"  Redis {mode:<3} {scenario.name:<16} {clients:>3} clients  "
-                        f"{summary.rps:>8.1f} req/s  "
-                        f"p50 {summary.p50:>8.2f}  p95 {summary.p95:>8.2f}  p99 {summary.p99:>8.2f} ms  "
-                        f"errors {summary.errors}  client CPU {result.client_cpu:.0%}",
-                        flush=True,
-                    )
-        return users
+    def preflight(self) -> None:
+        """Every page answers 200 to every session of every variant that measures it (a redirect to
+        the login page would otherwise count as a fast success)."""
+        for measurement in PLAN:
+            page = PAGES[measurement.page]
+            for variant in measurement.variants:
+                url = self.servers[variant].base_url + page.path
+                for session in self.sessions[variant] if page.signed_in else [None]:
+                    wrk.preflight(url, session)
 
-    def count(self, mode: str, user: loadgen.VirtualUser) -> None:
-        env = stack.app_env(self.db, self.redis, self.media, self.secret_key, redis_on=mode == "on")
-        env.update({"DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_COUNTERS": "1"})
-        headers = (DB_HEADER, REDIS_HEADER)
-        counter = CommandCounter([self.redis.state.url, self.redis.cache.url])
+    def timed(self, step: Step) -> dict[str, Any]:
+        page = PAGES[step.page]
+        server = self.servers[step.variant]
+        sessions = self.sessions[step.variant] if page.signed_in else []
+        url = server.base_url + page.path
+        row: dict[str, Any] = {"round": step.round, "page": step.page, "clients": step.clients,
+                               "variant": step.variant}  # fmt: skip
         try:
-            with stack.Gunicorn(env, self.o.workers) as server:
-                for scenario in self.all:
-                    warmup, requests = COUNT_WARMUP_REQUESTS, self.o.count_requests
-                    if scenario.max_counted:
-                        warmup = min(warmup, scenario.max_counted)
-                        requests = min(requests, scenario.max_counted)
-                    asyncio.run(loadgen.count(server.base_url, user, scenario.factory, warmup, headers))
-                    before = counter.total()
-                    result = asyncio.run(
-                        loadgen.count(server.base_url, user, scenario.factory, requests, headers)
-                    )
-                    row = count_row(mode, scenario.name, result, counter.since(before))
-                    self.doc["counts"].append(row)
+            if self.o.warmup:
+                wrk.run(url, sessions, step.clients, self.o.warmup, server.pid)
+            result = wrk.run(url, sessions, step.clients, self.o.duration, server.pid)
+        except wrk.WrkError as exc:
+            row["error"] = str(exc)
+            print(f"  round {step.round} {step.page:<10} {step.clients:>3} {step.variant:<10} failed: {exc}")
+            return row
+        row.update(result.as_dict())
+        print(
+            f"  round {step.round} {step.page:<10} {step.clients:>3} {step.variant:<10} "
+            f"{result.rps:>8.1f} req/s  p50 {result.p50:>7.2f}  p95 {result.p95:>7.2f}  "
+            f"p99 {result.p99:>7.2f} ms  >=400 {result.status_errors}  socket errors "
+            f"{result.socket_errors}  CPU wrk {result.client_cpu:.0%} server {result.server_cpu:.0%}",
+            flush=True,
+        )
+        return row
+
+    def count(self) -> None:
+        env = self.env(redis_on=True)
+        env.update({"DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_COUNTERS": "1"})
+        user = loadgen.VirtualUser(self.fixtures["users"][0], self.sessions["on"][0])
+        headers = (DB_HEADER, REDIS_HEADER)
+        with stack.Gunicorn(env, 1) as server:
+            for name in COUNTED_PAGES:
+                factory = _page(PAGES[name].path)
+                asyncio.run(loadgen.count(server.base_url, user, factory, COUNT_WARMUP_REQUESTS, headers))
+                result = asyncio.run(
+                    loadgen.count(server.base_url, user, factory, self.o.count_requests, headers)
+                )
+                done = len(result.queries)
+                row = {
+                    "page": name,
+                    "requests": done,
+                    "errors": result.errors,
+                    "error_samples": result.error_samples,
+                    "db_queries": sum(result.queries) / done if done else None,
+                    "db_queries_median": statistics.median(result.queries) if done else None,
+                    "db_queries_max": max(result.queries, default=0),
+                    "redis_round_trips": sum(result.round_trips) / done if done else None,
+                    "redis_round_trips_max": max(result.round_trips, default=0),
+                }
+                self.doc["counts"].append(row)
+                if done:
                     print(
-                        f"  Redis {mode:<3} {scenario.name:<16} {row['db_queries']:>6.2f} DB queries  "
-                        f"{row['redis_round_trips']:>5.2f} Redis round trips  {row['redis_commands']:>5.2f} "
-                        f"commands per request  (errors {result.errors})",
+                        f"  {name:<10} {row['db_queries']:.2f} DB queries (max {row['db_queries_max']}), "
+                        f"{row['redis_round_trips']:.2f} Redis round trips per request "
+                        f"(errors {result.errors})",
                         flush=True,
                     )
-        finally:
-            counter.close()
+                else:
+                    print(f"  {name:<10} no answers: {result.error_samples}", flush=True)
 
-    def fanout(self) -> dict[str, Any]:
-        if self.o.fanout_clients <= 0:
-            return {"skipped": "--fanout-clients 0"}
-        print(f"WebSocket fan-out: {self.o.fanout_clients} sockets over 2 instances ...", flush=True)
-        figures = delivery.run(self.redis.state.url, self.o.fanout_clients, self.o.fanout_messages)
+    def memory(self) -> dict[str, Any]:
+        figures: dict[str, Any] = json.loads(
+            stack.python(self.env(redis_on=True, production_limits=True), "-m", "bench.memory")
+        )
+        return figures
+
+    def delivery(self) -> dict[str, Any]:
+        if self.o.delivery_sockets <= 0:
+            return {"skipped": "--delivery-sockets 0"}
+        print(f"message delivery: {self.o.delivery_sockets} sockets over 2 Daphne instances ...", flush=True)
+        try:
+            figures = messaging.delivery_figures(
+                self.redis.state.url, self.o.delivery_sockets, self.o.delivery_messages
+            )
+        except Exception as exc:  # reported in the table; the rest of the run is kept
+            failure = f"failed: {type(exc).__name__}: {exc}"[:300]
+            print(f"message delivery {failure}", flush=True)
+            return {"skipped": failure}
         print(figures.pop("printout").strip(), flush=True)
         return figures
+
+    def rounds(self) -> None:
+        steps = schedule(self.o.rounds)
+        print(
+            f"{len(steps)} timed passes: {self.o.rounds} rounds x {len(steps) // self.o.rounds}, "
+            f"{self.o.warmup} s warm-up + {self.o.duration} s each",
+            flush=True,
+        )
+        for step in steps:
+            self.doc["passes"].append(self.timed(step))
 
     def execute(self, command: str) -> dict[str, Any]:
         started = time.perf_counter()
         started_at = datetime.now(UTC)
         load_before = machine.load()
+        wrk.find_wrk()
         if machine.busy():
             print(f"warning: load average {load_before}: other work will show up in the figures", flush=True)
+        phases: dict[str, float] = {}
+        mark = time.perf_counter()
+
+        def phase(name: str) -> None:
+            nonlocal mark
+            now = time.perf_counter()
+            phases[name] = round(now - mark, 1)
+            mark = now
+
         self.redis.start()
         try:
             seed_seconds = self.prepare()
-            for mode in MODES:
-                print(f"Redis features {mode}: timed passes", flush=True)
-                users = self.measure(mode)
-                print(f"Redis features {mode}: counting pass", flush=True)
-                self.count(mode, users[0])
-            self.doc["fanout"] = self.fanout()
+            phase("database, migrations and seeding")
+            with ExitStack() as servers:
+                self.start_servers(servers)
+                self.preflight()
+                phase("servers and sign-ins")
+                self.rounds()
+                phase("timed rounds")
+                self.doc["recycles"] = {v: s.recycles() for v, s in self.servers.items()}
+                self.doc["server_tracebacks"] = {v: s.tracebacks() for v, s in self.servers.items()}
+            print("counting pass (Redis on, one client)", flush=True)
+            self.count()
+            phase("counting pass")
+            print("Redis memory", flush=True)
+            self.doc["memory"] = self.memory()
+            phase("Redis memory")
+            self.doc["delivery"] = self.delivery()
+            phase("message delivery")
             described = machine.describe(self.db.version())
         finally:
             self.redis.stop()
@@ -236,17 +280,18 @@ class Run:
             "command": command, "commit": machine.commit(), "machine": described,
             "load_before": load_before, "load_after": machine.load(),
             "users": self.o.users, "items": self.o.items, "seed": self.o.seed, "seed_seconds": seed_seconds,
-            "workers": self.o.workers, "clients": list(self.o.clients), "duration": self.o.duration,
-            "warmup": self.o.warmup, "count_requests": self.o.count_requests,
-            "total_seconds": time.perf_counter() - started,
-            "scenarios": {s.name: s.description for s in self.all},
+            "workers": self.o.workers, "gunicorn": stack.shipped_gunicorn_flags(),
+            "rounds": self.o.rounds, "duration": self.o.duration, "warmup": self.o.warmup,
+            "count_requests": self.o.count_requests,
+            "total_seconds": time.perf_counter() - started, "phase_seconds": phases,
+            "pages": {name: page.path for name, page in PAGES.items()},
+            "variants": VARIANTS,
         }  # fmt: skip
-        self.doc["targets"] = [t.as_dict() for t in evaluate(self.doc, read_scenarios(self.doc))]
+        self.doc["rows"] = [row.as_dict() for row in evaluate(self.doc)]  # as printed; report re-evaluates
         self.o.results_dir.mkdir(parents=True, exist_ok=True)
         results_file.write_text(json.dumps(self.doc, indent=2) + "\n")
-        report.write_chart(self.doc, results_file.with_suffix(".svg"))
         report.print_report(self.doc)
-        print(f"\nResults: {results_file} (chart: {results_file.with_suffix('.svg').name})")
+        print(f"\nResults: {results_file}")
         return self.doc
 
 

@@ -1,103 +1,101 @@
-"""The scenarios: what each virtual client asks for, one request at a time.
+"""What ``make bench`` measures: the pages, the server variants, and the interleaved plan.
 
-Every scenario is a request factory ``(user, n) -> Request``. ``read`` marks the read-only pages the
-Redis features are meant to speed up (the "p95 at least 70 % lower" target covers all of them, the
-uncacheable fresh search included). ``mixed`` interleaves the others in fixed proportions, roughly a
-signed-in person's day: pages and searches, a few new queries, the occasional message.
+Every timed figure comes from a plan of measurements repeated for ``--rounds`` rounds. Within a
+round, each measurement runs its variants back to back (Redis on, then Redis off, ...: A/B/A/B), so
+a comparison is made between two figures taken seconds apart, and the rounds give its spread.
+
+Variants are separate gunicorn servers, all started before the first round and kept until the last
+(so the shipped shape's worker recycling happens as the requests add up, as it would in production):
+
+- ``on``: Redis features on, the Dockerfile's gunicorn command (the shipped shape);
+- ``off``: Redis features off (sessions in PostgreSQL, no cache at all), the same command;
+- ``norecycle``: Redis on, the same command without ``--max-requests``/``--max-requests-jitter``;
+- ``prodlimits``: Redis on with the shipped rate-limit budgets (every other variant keeps the
+  policies and algorithms but with budgets out of reach, so nothing is denied).
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from bench.loadgen import Request, RequestFactory, VirtualUser, login_request
-
 REPEATED_QUERY = "redis guide"
-# Words that occur in the demo titles; ordered pairs of them are distinct searches (and cache keys).
-FRESH_WORDS = (
-    "python", "django", "redis", "postgres", "javascript", "css", "design", "security", "devops",
-    "testing", "reading", "recipes", "travel", "health", "finance", "music", "ideas", "learning",
-    "guide", "introduction", "checklist", "tour", "handbook", "primer", "overview", "notes",
-    "review", "report", "plan", "release",
-)  # fmt: skip
-_FRESH_PAIRS = [f"{a} {b}" for a, b in itertools.permutations(FRESH_WORDS, 2)]
-# One counter for the whole process: a "fresh" query is never repeated within a run.
-_fresh_counter = itertools.count()
 
 
 @dataclass(frozen=True)
-class Scenario:
+class Page:
     name: str
-    description: str
-    factory: RequestFactory
-    read: bool = False
-    max_clients: int | None = None  # caps the concurrency (login is CPU-bound password hashing)
-    max_counted: int | None = None  # caps the counting pass's requests (same reason)
+    label: str
+    path: str
+    signed_in: bool = True
 
 
-def fresh_query(n: int) -> str:
-    """The ``n``-th never-seen search: a word pair, then the same pairs with another page size."""
-    pair = _FRESH_PAIRS[n % len(_FRESH_PAIRS)]
-    per_page = 20 + (n // len(_FRESH_PAIRS)) % 30
-    return urlencode({"q": pair, "per_page": per_page})
-
-
-def _get(path: str) -> RequestFactory:
-    return lambda user, n: Request("GET", path)
-
-
-def _fresh_search(user: VirtualUser, n: int) -> Request:
-    return Request("GET", f"/search/api/?{fresh_query(next(_fresh_counter))}")
-
-
-def _send(user: VirtualUser, n: int) -> Request:
-    return Request(
-        "POST",
-        f"/messages/c/{user.conversation}/send/",
-        {"body": f"bench message {n}"},
-        expect=201,
-        json=True,
+PAGES = {
+    page.name: page
+    for page in (
+        Page("minimal", "minimal view (/healthz)", "/healthz", signed_in=False),
+        Page("home", "home", "/"),
+        Page("search", "repeated search", f"/search/api/?{urlencode({'q': REPEATED_QUERY})}"),
+        Page("bookmarks", "bookmark list", "/content/bookmarks/"),
+        Page("notes", "notes", "/content/notes/"),
+        Page("tasks", "tasks", "/content/tasks/"),
     )
+}
+# The read pages the "p95 cut vs Redis off" target covers (issue 12: "every read page").
+READ_PAGES = ("home", "search", "bookmarks", "notes", "tasks")
+# The pages of the counting pass (queries and Redis round trips of a warm, repeated request).
+COUNTED_PAGES = ("bookmarks", "notes", "tasks", "home", "search")
+
+VARIANTS = {
+    "on": "Redis on, shipped gunicorn command",
+    "off": "Redis off (sessions in PostgreSQL, no cache), shipped gunicorn command",
+    "norecycle": "Redis on, shipped command without worker recycling",
+    "prodlimits": "Redis on, shipped command, production rate-limit budgets",
+}
+HIGH = 32  # the issue's "32 clients"
+LOW = 1
 
 
-def _minimal(user: VirtualUser, n: int) -> Request:
-    return Request("GET", "/healthz", signed_in=False)
+@dataclass(frozen=True)
+class Measurement:
+    page: str
+    clients: int
+    variants: tuple[str, ...]
 
 
-HOME = _get("/")
-SEARCH_REPEATED = _get(f"/search/api/?{urlencode({'q': REPEATED_QUERY})}")
-PROFILE = _get("/accounts/profile/")
-CONTENT_LIST = _get("/content/bookmarks/")
-MIX: tuple[tuple[RequestFactory, int], ...] = (
-    (HOME, 5), (SEARCH_REPEATED, 5), (PROFILE, 4), (CONTENT_LIST, 3), (_fresh_search, 2), (_send, 1),
-)  # fmt: skip
-_MIX_CYCLE = [factory for factory, weight in MIX for _ in range(weight)]
+PLAN = (
+    Measurement("minimal", HIGH, ("on", "norecycle")),
+    Measurement("search", HIGH, ("on", "off")),
+    Measurement("home", HIGH, ("on", "off", "prodlimits")),
+    Measurement("bookmarks", HIGH, ("on", "off")),
+    Measurement("notes", HIGH, ("on", "off")),
+    Measurement("tasks", HIGH, ("on", "off")),
+    Measurement("bookmarks", LOW, ("on", "off")),
+    Measurement("search", LOW, ("on", "off")),
+)
 
 
-def _mixed(user: VirtualUser, n: int) -> Request:
-    return _MIX_CYCLE[n % len(_MIX_CYCLE)](user, n)
+@dataclass(frozen=True)
+class Step:
+    round: int
+    page: str
+    clients: int
+    variant: str
 
 
-def scenarios(password: str) -> list[Scenario]:
-    def login(user: VirtualUser, n: int) -> Request:
-        return login_request(user.username, password)
-
+def schedule(rounds: int, plan: tuple[Measurement, ...] = PLAN) -> list[Step]:
+    """Every timed pass in the order it runs: round by round, each measurement's variants together."""
+    if rounds < 1:
+        raise ValueError("at least one round")
     return [
-        Scenario("minimal", "GET /healthz: the minimal view (no session, no template)", _minimal),
-        Scenario(
-            "login",
-            "POST /accounts/login/: password check, new session",
-            login,
-            max_clients=4,
-            max_counted=10,
-        ),
-        Scenario("home", "GET /: the signed-in home page", HOME, read=True),
-        Scenario("search_repeated", f"GET /search/api/?q={REPEATED_QUERY}", SEARCH_REPEATED, read=True),
-        Scenario("search_fresh", "GET /search/api/?q=...: never the same query", _fresh_search, read=True),
-        Scenario("profile", "GET /accounts/profile/", PROFILE, read=True),
-        Scenario("content_list", "GET /content/bookmarks/: the first page", CONTENT_LIST, read=True),
-        Scenario("message_send", "POST /messages/c/<id>/send/ in a direct conversation", _send),
-        Scenario("mixed", "all of the above but login, in fixed proportions", _mixed),
+        Step(r, m.page, m.clients, variant)
+        for r in range(1, rounds + 1)
+        for m in plan
+        for variant in m.variants
     ]
+
+
+def variants_used(plan: tuple[Measurement, ...] = PLAN) -> list[str]:
+    """The variants the plan needs, in VARIANTS order (one server each)."""
+    wanted = {v for m in plan for v in m.variants}
+    return [v for v in VARIANTS if v in wanted]

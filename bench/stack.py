@@ -1,7 +1,7 @@
 """The system under test, started the way docker-compose.yml runs it, on loopback only.
 
-- PostgreSQL: a database of its own (``trackeep_bench`` by default) on a loopback server, dropped and
-  created again at every run, migrated and filled with ``manage.py seed_demo``.
+- PostgreSQL: a database of the run's own (``python -m bench``: ``bench_<pid>``) on a loopback server,
+  created (dropped first if it exists), migrated, filled with ``manage.py seed_demo`` and dropped.
 - Redis: two private ``redis-server`` processes (``tools.redis_process``) shaped like the compose
   file's ``redis-state`` (noeviction, AOF every second; also the Channels layer) and ``redis-cache``
   (allkeys-lfu, no persistence).
@@ -9,7 +9,8 @@
   default. Compose's production mode needs TLS and collected static files, so the bench runs
   ``TRACKEEP_MODE=development`` with ``DEBUG=false`` (no query log) and no access log, but otherwise
   with the Dockerfile's own gunicorn flags (``--preload``, jittered ``--max-requests`` recycling):
-  the bench measures the shipped server shape, not a friendlier one.
+  the bench measures the shipped server shape, not a friendlier one. ``recycling=False`` leaves the
+  recycling flags out (the comparison that shows what recycling costs).
 """
 
 from __future__ import annotations
@@ -36,12 +37,15 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 # The Dockerfile's flags the bench sets itself (its own port) or leaves off (the access log).
 LOCAL_FLAGS = ("--bind", "--access-logfile")
+RECYCLING_FLAGS = ("--max-requests", "--max-requests-jitter")
 SWITCHES = ("--preload",)  # gunicorn options of the CMD that take no value
 DEFAULT_WORKERS = 2
 STARTUP_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 15.0
-# Nothing may be denied during a measurement: same policies and algorithms, budgets out of reach.
-UNLIMITED = 10**9
+# Nothing may be denied during a measurement: same policies and algorithms, budgets out of reach (the
+# largest a sliding-window counter takes: its two 24-bit counts; a few thousand requests a minute
+# per user is all a run makes).
+UNLIMITED = 2**24 - 1
 REDIS_FLAGS = (
     "REDIS_SESSIONS_ENABLED",
     "REDIS_CACHE_ENABLED",
@@ -58,19 +62,21 @@ def compose_workers(path: Path = COMPOSE_FILE) -> int:
     return int(match.group(1)) if match else DEFAULT_WORKERS
 
 
-def shipped_gunicorn_flags(path: Path = DOCKERFILE) -> list[str]:
-    """The gunicorn options of the Dockerfile's CMD, less the bind address and the access log."""
+def shipped_gunicorn_flags(path: Path = DOCKERFILE, recycling: bool = True) -> list[str]:
+    """The gunicorn options of the Dockerfile's CMD, less the bind address and the access log (and
+    less ``--max-requests``/``--max-requests-jitter`` when ``recycling`` is false)."""
     match = re.search(r"^CMD (\[.*?\])\s*$", path.read_text().replace("\\\n", ""), re.M)
     if match is None:
         raise SystemExit(f"no CMD in {path}")
     command = json.loads(match.group(1))
     if command[:2] != ["gunicorn", "trackeep.wsgi:application"]:
         raise SystemExit(f"the CMD of {path} is not gunicorn serving trackeep.wsgi")
+    left_out = LOCAL_FLAGS + (() if recycling else RECYCLING_FLAGS)
     flags: list[str] = []
     options = iter(command[2:])
     for option in options:
         value = [] if option in SWITCHES else [next(options)]
-        if option not in LOCAL_FLAGS:
+        if option not in left_out:
             flags += [option, *value]
     return flags
 
@@ -159,10 +165,16 @@ class RedisPair:
 
 
 def app_env(
-    database: Database, redis: RedisPair, media_root: Path, secret_key: str, redis_on: bool
+    database: Database,
+    redis: RedisPair,
+    media_root: Path,
+    secret_key: str,
+    redis_on: bool,
+    production_limits: bool = False,
 ) -> dict[str, str]:
     """The environment of every app process in one mode (Redis features on or off). One
-    ``secret_key`` per run: sessions signed by one server must stay valid on the next."""
+    ``secret_key`` per run: sessions signed by one server must stay valid on the next. Rate limits
+    keep their policies and algorithms but with budgets out of reach, unless ``production_limits``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_", "PYTEST_"))}
     env.update(redis.env())
     env.update({flag: "true" if redis_on else "false" for flag in REDIS_FLAGS})
@@ -179,13 +191,14 @@ def app_env(
             "MEDIA_ROOT": str(media_root),
             "LOG_LEVEL": "WARNING",
             "CONTENT_FETCH_METADATA": "false",  # never fetch pages from the network
-            "RATE_LIMIT_POLICIES_JSON": json.dumps(
-                {"general": {"limit": UNLIMITED}, "search": {"limit": UNLIMITED}}
-            ),
-            "LOGIN_ATTEMPTS_LIMIT": str(UNLIMITED),
             "PYTHONPATH": str(ROOT),
         }
     )
+    if not production_limits:
+        env["RATE_LIMIT_POLICIES_JSON"] = json.dumps(
+            {"general": {"limit": UNLIMITED}, "search": {"limit": UNLIMITED}}
+        )
+        env["LOGIN_ATTEMPTS_LIMIT"] = str(UNLIMITED)
     return env
 
 
@@ -210,6 +223,7 @@ class Gunicorn:
 
     env: dict[str, str]
     workers: int
+    recycling: bool = True  # the Dockerfile's --max-requests (with its jitter)
     port: int = field(default_factory=free_port)
     _proc: subprocess.Popen[bytes] | None = None
     _log: Path | None = None
@@ -226,7 +240,7 @@ class Gunicorn:
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "trackeep.wsgi:application",
                  "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-                 *shipped_gunicorn_flags()],
+                 *shipped_gunicorn_flags(recycling=self.recycling)],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
         try:
@@ -248,6 +262,22 @@ class Gunicorn:
             except OSError:
                 time.sleep(0.2)
         raise SystemExit(f"gunicorn did not answer within {STARTUP_TIMEOUT_SECONDS}s:\n{self.log_tail()}")
+
+    @property
+    def pid(self) -> int:
+        if self._proc is None:
+            raise RuntimeError("gunicorn is not running")
+        return self._proc.pid
+
+    def log(self) -> str:
+        return self._log.read_text(errors="replace") if self._log and self._log.exists() else ""
+
+    def recycles(self) -> int:
+        """Workers that reached ``--max-requests`` so far (gunicorn logs each one)."""
+        return self.log().count("Autorestarting worker after current request")
+
+    def tracebacks(self) -> int:
+        return self.log().count("Traceback (most recent call last)")
 
     def log_tail(self) -> str:
         return self._log.read_text(errors="replace")[-3000:] if self._log and self._log.exists() else ""

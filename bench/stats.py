@@ -1,13 +1,17 @@
-"""Summary statistics of one measured run: throughput, latency percentiles, errors.
+"""Summary statistics: one measured run (throughput, latency percentiles, errors), and the spread of
+a figure over interleaved rounds.
 
 Percentiles use the nearest-rank method (the smallest sample with at least p % of the samples at or
-below it), so every reported latency is one that a request really had.
+below it), so every reported latency is one that a request really had. Over rounds, a figure is
+reported as its median and its min-max range; a comparison of two set-ups is computed round by round
+(each round's A against the same round's B, measured back to back) before taking the median.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import statistics
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -65,3 +69,43 @@ def reduction(before: float, after: float) -> float:
     if before <= 0 or math.isnan(before) or math.isnan(after):
         return float("nan")
     return 1.0 - after / before
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A figure over rounds: its median, lowest and highest value, and the values in round order."""
+
+    median: float
+    low: float
+    high: float
+    values: tuple[float, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def show(self, fmt: str = "{:.1f}", unit: str = "") -> str:
+        """``median unit (low-high)``, or the one value when there is a single round."""
+        median = fmt.format(self.median) + unit
+        if len(self.values) < 2:
+            return median
+        return f"{median} ({fmt.format(self.low)} to {fmt.format(self.high)})"
+
+
+def spread(values: Sequence[float]) -> Spread:
+    """The median and range of ``values`` (NaN values left out; ValueError when none remain)."""
+    kept = tuple(v for v in values if not math.isnan(v))
+    if not kept:
+        raise ValueError("no values")
+    return Spread(statistics.median(kept), min(kept), max(kept), kept)
+
+
+def paired(a: Sequence[float], b: Sequence[float], combine: Callable[[float, float], float]) -> Spread:
+    """``combine(a[i], b[i])`` for every round ``i`` (same-round pairs), as a spread."""
+    if len(a) != len(b):
+        raise ValueError("the two sides have different numbers of rounds")
+    return spread([combine(x, y) for x, y in zip(a, b, strict=True)])
+
+
+def ratio(a: float, b: float) -> float:
+    """``a / b``; NaN when ``b`` is not positive."""
+    return a / b if b > 0 else float("nan")
