@@ -73,8 +73,8 @@ BOOKMARK_SORTS = {
 }
 TASK_SORTS = {
     "newest": ("-created_at", "-pk"),
-    "due": ("due_date", "-created_at"),  # undated tasks last (see tasks_for)
-    "priority": ("priority_rank", "due_date", "-created_at"),
+    "due": (F("due_date").asc(nulls_last=True), "-created_at", "-pk"),  # undated tasks last
+    "priority": ("priority_rank", F("due_date").asc(nulls_last=True), "-created_at", "-pk"),
     "updated": ("-updated_at", "-pk"),
     "title": (Lower("title"), "pk"),
 }
@@ -92,14 +92,17 @@ FILE_SORTS = {
 
 @dataclass(frozen=True)
 class ListPage:
-    """One page of a list as cached: its rows and where it sits. Offers what templates and callers
-    ask of Django's ``Page``: a sequence of its rows, and ``paginator`` is the page itself, carrying
-    ``count`` and ``num_pages``."""
+    """One page of a list as cached: its rows, where it sits and the query parameter of each
+    neighbour (``page=2``, or a keyset cursor ``after=...``/``before=...``; "" when there is none).
+    Offers what templates ask of Django's ``Page``: a sequence of its rows, and ``paginator`` is the
+    page itself, carrying ``count`` and ``num_pages`` (None on a cursor page: nothing is counted)."""
 
     object_list: list[Any]
     number: int
-    num_pages: int
-    count: int
+    num_pages: int | None
+    count: int | None
+    previous_query: str = ""
+    next_query: str = ""
 
     @property
     def paginator(self) -> ListPage:
@@ -115,19 +118,13 @@ class ListPage:
         return self.object_list[index]
 
     def has_next(self) -> bool:
-        return self.number < self.num_pages
+        return bool(self.next_query)
 
     def has_previous(self) -> bool:
-        return self.number > 1
+        return bool(self.previous_query)
 
     def has_other_pages(self) -> bool:
-        return self.num_pages > 1
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
+        return self.has_next() or self.has_previous()
 
 
 @dataclass(frozen=True)
@@ -228,8 +225,6 @@ def tasks_for(
         subtask_count=Coalesce(Subquery(subtasks.values("n")), 0),
     )
     order = TASK_SORTS.get(sort, TASK_SORTS["newest"])
-    if sort == "due":
-        order = (F("due_date").asc(nulls_last=True), "-created_at")
     return queryset.select_related("parent", "project").prefetch_related(_TAGS).order_by(*order)
 
 
