@@ -115,7 +115,8 @@ TEMPLATES = [
                 "core.nav.nav_urls",  # the layout's constant URLs, resolved once per process
             ],
             # ``|when``: one time format on every page (core/templatetags/when.py).
-            "builtins": ["core.templatetags.when"],
+            # ``{% id_url %}``: ``{% url %}`` for list rows, one reverse() per URL name and process.
+            "builtins": ["core.templatetags.when", "core.templatetags.id_url"],
         },
     },
 ]
