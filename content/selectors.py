@@ -135,12 +135,16 @@ class CachedList:
     page: ListPage
     tags: list[Tag]
     extra: dict[str, Any] = field(default_factory=dict)
+    rows_html: str = ""  # the page's rows as rendered, with a CSRF slot (core.bodies)
 
 
-def cached_list(owner_id: int, name: str, params: str, compute: Callable[[], CachedList]) -> CachedList:
+def cached_list(
+    owner_id: int, name: str, params: str, compute: Callable[[], CachedList], *variant: str
+) -> CachedList:
     """The owner's list ``name`` for the request parameters ``params`` (filters and page, digested
-    into the key), from the ``lists`` family: one round trip on a hit, ``compute()`` on a miss."""
-    return LISTS.get_or_compute(compute, name, params, user_id=owner_id).value
+    into the key) and ``variant`` (what else its rendered rows depend on), from the ``lists``
+    family: one round trip on a hit, ``compute()`` on a miss."""
+    return LISTS.get_or_compute(compute, name, params, *variant, user_id=owner_id).value
 
 
 def cached_rows(owner_id: int, name: str, compute: Callable[[], list[Any]]) -> list[Any]:

@@ -193,3 +193,22 @@ def test_a_list_page_resolves_no_url_per_row(private_redis_roles: RedisProcess, 
         return len(reverses)
 
     assert resolved(1) == resolved(6)
+
+
+def test_list_rows_are_rendered_once_and_their_forms_post_with_this_clients_token(
+    private_redis_roles: RedisProcess,
+) -> None:
+    user = make_user()
+    bookmark = services.create_bookmark(user, url="https://example.com/a", title="First site")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    url = reverse("content:bookmark_list")
+    assert "content/bookmarks/_row.html" in [t.name for t in client.get(url).templates]
+    again = client.get(url)
+    assert "content/bookmarks/_row.html" not in [t.name for t in again.templates]
+    token = TOKEN.findall(again.content.decode())[-1]  # a row's toggle form
+    toggle = reverse("content:bookmark_toggle", args=[bookmark.pk, "favorite"])
+    assert client.post(toggle, {"csrfmiddlewaretoken": token, "next": url}).status_code == 302
+    assert (
+        "☆" not in client.get(url).content.decode().split(f'id="bookmark-{bookmark.pk}"')[1].split("</li>")[0]
+    )

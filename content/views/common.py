@@ -12,10 +12,14 @@ from django.db.models import Model, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from content import keyset, selectors
 from content.models import Bookmark, Note, Project, StoredFile, Tag, Task
+from core import bodies
 from core.http import safe_next
 
 PAGE_SIZE = 25
@@ -155,24 +159,32 @@ def list_page(
 ) -> HttpResponse:
     """A filtered, paginated list page (by number, then by keyset cursor: ``paged``). Its rows,
     position and the owner's tags come from the ``lists`` cache keyed by the filter, page and cursor
-    parameters as sent; only a miss builds the
-    queryset (``rows(filters)``) and runs its queries. The filter form is bound to the cached tags."""
+    parameters as sent; only a miss builds the queryset (``rows(filters)``) and runs its queries.
+    The rows are cached rendered too (``<kind>s/_rows.html``, per address, time zone and day: their
+    links back, times and "overdue" depend on those), their CSRF token a slot filled per request
+    (``core.bodies``). The filter form is bound to the cached tags."""
     owner_id = request.user.pk
     fields = (*form_class.base_fields, "page", *CURSOR_PARAMS)  # type: ignore[attr-defined]
     params = urlencode([(name, request.GET.get(name, "")) for name in fields])
+    here = request.get_full_path()
+    today, zone = timezone.localdate(), timezone.get_current_timezone_name()
 
     def compute() -> selectors.CachedList:
         tags = selectors.owner_tags(owner_id)
         page = paged(request, rows(form_class(request.GET, tags=tags)))
-        return selectors.CachedList(page, tags, extra(owner_id) if extra is not None else {})
+        row_context = {"page": page, "here": here, "csrf_token": bodies.slot(bodies.CSRF)}
+        rows_html = render_to_string(template.replace("list.html", "_rows.html"), row_context, request)
+        return selectors.CachedList(page, tags, extra(owner_id) if extra is not None else {}, rows_html)
 
-    cached = selectors.cached_list(owner_id, kind, params, compute)
+    variant = (bodies.request_digest(request, here), zone, today.isoformat())
+    cached = selectors.cached_list(owner_id, kind, params, compute, *variant)
     context = {
         "page": cached.page,
+        "rows_html": mark_safe(bodies.fill(cached.rows_html, bodies.csrf_value(request))),
         "filters": form_class(request.GET, tags=cached.tags),
         "all_tags": cached.tags,
         "query": query_without_page(request),
-        "here": request.get_full_path(),
+        "here": here,
         **cached.extra,
     }
     return render(request, template, context)
