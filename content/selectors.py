@@ -90,6 +90,11 @@ FILE_SORTS = {
 }
 
 
+# Part of every list entry's key: a change to what an entry holds (``ListPage``, ``CachedList``) takes
+# a new value, so entries cached by the previous release are never read as the new shape.
+LIST_ENTRY_FORMAT = "f2"
+
+
 @dataclass(frozen=True)
 class ListPage:
     """One page of a list as cached: its rows, where it sits and the query parameter of each
@@ -144,7 +149,7 @@ def cached_list(
     """The owner's list ``name`` for the request parameters ``params`` (filters and page, digested
     into the key) and ``variant`` (what else its rendered rows depend on), from the ``lists``
     family: one round trip on a hit, ``compute()`` on a miss."""
-    return LISTS.get_or_compute(compute, name, params, *variant, user_id=owner_id).value
+    return LISTS.get_or_compute(compute, name, LIST_ENTRY_FORMAT, params, *variant, user_id=owner_id).value
 
 
 def cached_rows(owner_id: int, name: str, compute: Callable[[], list[Any]]) -> list[Any]:
