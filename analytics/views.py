@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from analytics import charts, dashboard, recommendations
+from analytics.caches import DASHBOARD
 from analytics.models import Dismissal
 from analytics.selectors import home_dashboard
 from core.http import safe_next
@@ -18,8 +21,18 @@ from timetracking.timer import RunningTimer
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard: counts and recent items, one cached value per user."""
-    return render(request, "analytics/home.html", {"dashboard": home_dashboard(request.user.pk).value})
+    """The dashboard: counts and recent items. Its rendered fragment is cached in the user's
+    ``dashboard`` family (per day and time zone: due dates and "overdue" depend on both), so a
+    repeated home page renders only the layout around it."""
+    user_id = request.user.pk
+    today, zone = timezone.localdate(), timezone.get_current_timezone_name()
+
+    def fragment() -> str:
+        context = {"dashboard": home_dashboard(user_id).value}
+        return str(render_to_string("analytics/_home_dashboard.html", context, request))
+
+    html = DASHBOARD.get_or_compute(fragment, "home-html", today.isoformat(), zone, user_id=user_id).value
+    return render(request, "analytics/home.html", {"dashboard_html": mark_safe(html)})
 
 
 @login_required

@@ -73,8 +73,8 @@ BOOKMARK_SORTS = {
 }
 TASK_SORTS = {
     "newest": ("-created_at", "-pk"),
-    "due": ("due_date", "-created_at"),  # undated tasks last (see tasks_for)
-    "priority": ("priority_rank", "due_date", "-created_at"),
+    "due": (F("due_date").asc(nulls_last=True), "-created_at", "-pk"),  # undated tasks last
+    "priority": ("priority_rank", F("due_date").asc(nulls_last=True), "-created_at", "-pk"),
     "updated": ("-updated_at", "-pk"),
     "title": (Lower("title"), "pk"),
 }
@@ -90,16 +90,24 @@ FILE_SORTS = {
 }
 
 
+# Part of every list entry's key: a change to what an entry holds (``ListPage``, ``CachedList``) takes
+# a new value, so entries cached by the previous release are never read as the new shape.
+LIST_ENTRY_FORMAT = "f2"
+
+
 @dataclass(frozen=True)
 class ListPage:
-    """One page of a list as cached: its rows and where it sits. Offers what templates and callers
-    ask of Django's ``Page``: a sequence of its rows, and ``paginator`` is the page itself, carrying
-    ``count`` and ``num_pages``."""
+    """One page of a list as cached: its rows, where it sits and the query parameter of each
+    neighbour (``page=2``, or a keyset cursor ``after=...``/``before=...``; "" when there is none).
+    Offers what templates ask of Django's ``Page``: a sequence of its rows, and ``paginator`` is the
+    page itself, carrying ``count`` and ``num_pages`` (None on a cursor page: nothing is counted)."""
 
     object_list: list[Any]
     number: int
-    num_pages: int
-    count: int
+    num_pages: int | None
+    count: int | None
+    previous_query: str = ""
+    next_query: str = ""
 
     @property
     def paginator(self) -> ListPage:
@@ -115,19 +123,13 @@ class ListPage:
         return self.object_list[index]
 
     def has_next(self) -> bool:
-        return self.number < self.num_pages
+        return bool(self.next_query)
 
     def has_previous(self) -> bool:
-        return self.number > 1
+        return bool(self.previous_query)
 
     def has_other_pages(self) -> bool:
-        return self.num_pages > 1
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
+        return self.has_next() or self.has_previous()
 
 
 @dataclass(frozen=True)
@@ -138,12 +140,16 @@ class CachedList:
     page: ListPage
     tags: list[Tag]
     extra: dict[str, Any] = field(default_factory=dict)
+    rows_html: str = ""  # the page's rows as rendered, with a CSRF slot (core.bodies)
 
 
-def cached_list(owner_id: int, name: str, params: str, compute: Callable[[], CachedList]) -> CachedList:
+def cached_list(
+    owner_id: int, name: str, params: str, compute: Callable[[], CachedList], *variant: str
+) -> CachedList:
     """The owner's list ``name`` for the request parameters ``params`` (filters and page, digested
-    into the key), from the ``lists`` family: one round trip on a hit, ``compute()`` on a miss."""
-    return LISTS.get_or_compute(compute, name, params, user_id=owner_id).value
+    into the key) and ``variant`` (what else its rendered rows depend on), from the ``lists``
+    family: one round trip on a hit, ``compute()`` on a miss."""
+    return LISTS.get_or_compute(compute, name, LIST_ENTRY_FORMAT, params, *variant, user_id=owner_id).value
 
 
 def cached_rows(owner_id: int, name: str, compute: Callable[[], list[Any]]) -> list[Any]:
@@ -228,8 +234,6 @@ def tasks_for(
         subtask_count=Coalesce(Subquery(subtasks.values("n")), 0),
     )
     order = TASK_SORTS.get(sort, TASK_SORTS["newest"])
-    if sort == "due":
-        order = (F("due_date").asc(nulls_last=True), "-created_at")
     return queryset.select_related("parent", "project").prefetch_related(_TAGS).order_by(*order)
 
 

@@ -1,4 +1,4 @@
-"""App config for messaging; connects the user and session signal receivers."""
+"""App config for messaging; connects the user and session signal receivers, registers its cache family."""
 
 from django.apps import AppConfig
 
@@ -7,4 +7,8 @@ class MessagingConfig(AppConfig):
     name = "messaging"
 
     def ready(self) -> None:
+        from core.redis.families import register
         from messaging import signals  # noqa: F401  (connects the receivers)
+        from messaging.caches import CONVERSATIONS
+
+        register(CONVERSATIONS)

@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from messaging import unread
+from messaging.caches import CONVERSATIONS
 from messaging.models import Conversation, Membership, Message, Notification
 
 INBOX_PAGE_SIZE = 25
@@ -143,6 +144,17 @@ def conversation_title(conversation: Conversation, others: list[Any] | None = No
     return conversation.name or "Group"
 
 
+def direct_partner_ids(user_id: int) -> list[int]:
+    """The users who share a direct conversation with ``user_id`` (one query)."""
+    return list(
+        Membership.objects.filter(
+            conversation__kind=Conversation.Kind.DIRECT, conversation__memberships__user_id=user_id
+        )
+        .exclude(user_id=user_id)
+        .values_list("user_id", flat=True)
+    )
+
+
 def direct_partners(user_id: int, conversation_ids: list[int]) -> dict[int, list[Any]]:
     """The other member of each direct conversation (one query)."""
     partners: dict[int, list[Any]] = {cid: [] for cid in conversation_ids}
@@ -157,8 +169,39 @@ def direct_partners(user_id: int, conversation_ids: list[int]) -> dict[int, list
     return partners
 
 
-def inbox(user_id: int, page_number: Any, archived: bool = False) -> tuple[Page, list[InboxRow]]:
-    """One page of the user's conversations, most recently active first, with unread counts."""
+@dataclass(frozen=True)
+class InboxPage:
+    """Where an inbox page sits, as cached: what the pagination template asks of Django's ``Page``."""
+
+    number: int
+    num_pages: int
+
+    @property
+    def paginator(self) -> InboxPage:
+        return self
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+@dataclass(frozen=True)
+class CachedInbox:
+    """An inbox page without its unread counts: the conversations and the title each has."""
+
+    page: InboxPage
+    conversations: list[tuple[Conversation, str]]
+
+
+def _inbox_page(user_id: int, page_number: Any, archived: bool) -> CachedInbox:
     qs = (
         Conversation.objects.filter(memberships__user_id=user_id, archived_at__isnull=not archived)
         .select_related("last_message__sender")
@@ -167,12 +210,25 @@ def inbox(user_id: int, page_number: Any, archived: bool = False) -> tuple[Page,
     page = Paginator(qs, INBOX_PAGE_SIZE).get_page(page_number)
     conversations = list(page.object_list)
     partners = direct_partners(user_id, [c.pk for c in conversations if c.kind == Conversation.Kind.DIRECT])
-    counts = unread.get(user_id)
-    rows = [
-        InboxRow(c, conversation_title(c, partners.get(c.pk)), counts.for_conversation(c.pk))
-        for c in conversations
-    ]
-    return page, rows
+    titled = [(c, conversation_title(c, partners.get(c.pk))) for c in conversations]
+    return CachedInbox(InboxPage(page.number, page.paginator.num_pages), titled)
+
+
+def inbox(
+    user_id: int, page_number: Any, archived: bool = False, counts: unread.UnreadCounts | None = None
+) -> tuple[InboxPage, list[InboxRow]]:
+    """One page of the user's conversations, most recently active first, with unread counts
+    (``counts``, else read now). The page comes from the ``conversations`` family: no query on a hit."""
+    number = str(page_number or "")
+    cached = CONVERSATIONS.get_or_compute(
+        lambda: _inbox_page(user_id, page_number, archived),
+        "archived" if archived else "active",
+        number,
+        user_id=user_id,
+    ).value
+    counts = counts if counts is not None else unread.get(user_id)
+    rows = [InboxRow(c, title, counts.for_conversation(c.pk)) for c, title in cached.conversations]
+    return cached.page, rows
 
 
 def title_for(user_id: int, conversation: Conversation) -> str:

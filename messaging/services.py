@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from messaging import broadcast, payloads, references, selectors, unread
+from messaging.caches import conversations_changed, lists_changed
 from messaging.errors import MessagingError
 from messaging.models import Conversation, Membership, Message, Notification, Reaction
 from messaging.text import clean_body, clean_emoji, mentioned_usernames
@@ -54,6 +55,7 @@ def notes_to_self(user: Any) -> Conversation:
         )
         if created:
             Membership.objects.create(conversation=conversation, user=user, role=Role.OWNER)
+            lists_changed([user.pk])
     return conversation
 
 
@@ -62,6 +64,7 @@ def set_up_new_user(user: Any) -> None:
     with transaction.atomic():
         Membership.objects.get_or_create(conversation=general_channel(), user=user)
         notes_to_self(user)
+        lists_changed([user.pk])
 
 
 def start_direct(user: Any, other: Any) -> Conversation:
@@ -81,6 +84,7 @@ def start_direct(user: Any, other: Any) -> Conversation:
                 ]
             )
             broadcast.publish([_conversation_event(other.pk, conversation, "added")])
+            lists_changed([user.pk, other.pk])
     return conversation
 
 
@@ -95,6 +99,7 @@ def create_group(user: Any, name: str, members: Iterable[Any]) -> Conversation:
             + [Membership(conversation=conversation, user_id=uid, role=Role.MEMBER) for uid in others]
         )
         broadcast.publish(_conversation_event(uid, conversation, "added") for uid in others)
+        lists_changed([user.pk, *others])
     return conversation
 
 
@@ -150,6 +155,7 @@ def add_member(actor: Any, conversation_id: int, user: Any) -> bool:
                     _conversation_event(user.pk, conversation, "added"),
                 ]
             )
+            conversations_changed(conversation.pk)
     return created
 
 
@@ -189,6 +195,7 @@ def remove_member(actor: Any, conversation_id: int, user_id: int) -> None:
             ]
         )
         _on_commit_unread(unread.forget_conversation, user_id, conversation.pk)
+        conversations_changed(conversation.pk, user_id)
 
 
 def set_role(actor: Any, conversation_id: int, user_id: int, role: str) -> None:
@@ -222,6 +229,7 @@ def rename(actor: Any, conversation_id: int, name: str) -> None:
     with transaction.atomic():
         conversation.save(update_fields=["name"])
         broadcast.publish([_conversation_changed(conversation, "renamed")])
+        conversations_changed(conversation.pk)
 
 
 def set_archived(actor: Any, conversation_id: int, archived: bool) -> None:
@@ -236,6 +244,7 @@ def set_archived(actor: Any, conversation_id: int, archived: bool) -> None:
     with transaction.atomic():
         conversation.save(update_fields=["archived_at"])
         broadcast.publish([_conversation_changed(conversation, "archived" if archived else "restored")])
+        conversations_changed(conversation.pk)
 
 
 # --- messages ------------------------------------------------------------------------------------
@@ -351,6 +360,7 @@ def send_message(
         outgoing += _sender_caught_up(user.pk, conversation.pk)
         _on_commit_unread(unread.add_message, list(recipients), conversation.pk)
         _on_commit_unread(unread.add_notifications, [n.user_id for n in notifications])
+        lists_changed([user.pk, *recipients])
         broadcast.publish(outgoing)
     return message
 
@@ -390,6 +400,7 @@ def edit_message(user: Any, message_id: int, body: object) -> Message:
         raise MessagingError("This conversation is archived.")
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(body=text, edited_at=timezone.now())
+        conversations_changed(message.conversation_id)  # the preview of its last message
         message = selectors.load_message(message.pk)
         broadcast.publish(
             [
@@ -413,6 +424,7 @@ def delete_message(user: Any, message_id: int) -> None:
         return
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now())
+        conversations_changed(message.conversation_id)  # the preview of its last message
         broadcast.publish(
             [broadcast.to_conversation("message.deleted", message.conversation_id, {"id": message.pk})]
         )

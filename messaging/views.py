@@ -19,7 +19,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from content import selectors as content_selectors
-from messaging import payloads, references, selectors, services
+from core.redis import prefetch
+from messaging import payloads, references, selectors, services, unread
+from messaging.context_processors import PREFETCH_NAME
 from messaging.errors import MessagingError
 from messaging.forms import AddMemberForm, MessageForm, NewConversationForm, RenameForm, RoleForm, SearchForm
 from messaging.models import Conversation, Membership, Message
@@ -53,8 +55,12 @@ def _with_cards(request: HttpRequest, message_list: list[Message]) -> list[dict[
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     archived = request.GET.get("archived") == "1"
-    page, rows = selectors.inbox(request.user.pk, request.GET.get("page"), archived=archived)
-    return render(request, "messaging/inbox.html", {"page": page, "rows": rows, "archived": archived})
+    # Listing changes no count: the hash prefetched with the rate-limit check is current, and the
+    # header's badges use the same counts (no round trip of their own).
+    counts = unread.get(request.user.pk, prefetched=prefetch.prefetched(request, PREFETCH_NAME))
+    page, rows = selectors.inbox(request.user.pk, request.GET.get("page"), archived=archived, counts=counts)
+    context = {"page": page, "rows": rows, "archived": archived, "messaging_counts": counts}
+    return render(request, "messaging/inbox.html", context)
 
 
 @login_required

@@ -112,9 +112,11 @@ TEMPLATES = [
                 "accounts.context_processors.signup",
                 "accounts.context_processors.email_verification",
                 "messaging.context_processors.unread_counts",
+                "core.nav.nav_urls",  # the layout's constant URLs, resolved once per process
             ],
             # ``|when``: one time format on every page (core/templatetags/when.py).
-            "builtins": ["core.templatetags.when"],
+            # ``{% id_url %}``: ``{% url %}`` for list rows, one reverse() per URL name and process.
+            "builtins": ["core.templatetags.when", "core.templatetags.id_url"],
         },
     },
 ]

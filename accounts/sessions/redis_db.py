@@ -1,9 +1,10 @@
 """Session engine: reads from the state Redis, writes through to the database.
 
 Django's ``cached_db`` semantics on the ``state`` cache alias: a request reads its session with one
-Redis GET; every save also writes the durable row, so a Redis restart, flush or failover logs nobody
-out. Unlike Django's class, *every* cache call here tolerates Redis errors (Django 5.2 still lets the
-refill in ``load()`` and the cache delete in ``delete()`` raise), and saves keep the per-user index
+Redis GET (the copy is the compact array of ``accounts.sessions.compact``); every save also writes
+the durable row, so a Redis restart, flush or failover logs nobody out. Unlike Django's class,
+*every* cache call here tolerates Redis errors (Django 5.2 still lets the refill in ``load()`` and
+the cache delete in ``delete()`` raise), and saves keep the per-user index
 (``accounts.sessions.index``) current. A write or delete that Redis misses during an outage marks
 that key's Redis copy stale (``accounts.sessions.stale``), so a revoked session cannot come back
 when Redis returns with its data. The async methods run these same sync ones in one thread hop
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from asgiref.sync import sync_to_async
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 
-from accounts.sessions import index
+from accounts.sessions import compact, index
 from accounts.sessions.base import MetadataSessionMixin
 from accounts.sessions.stale import stale_copies
 from core.redis import keys
@@ -52,13 +53,16 @@ class SessionStore(MetadataSessionMixin, CachedDBStore):
             except Exception:
                 logger.warning("session cache unavailable; reading the session from the database")
         if data is not None:
-            return dict(data)
+            try:
+                return dict(compact.unpack(data))
+            except (TypeError, ValueError):
+                logger.warning("session cache entry undecodable; reading the session from the database")
         row = self._get_session_from_db()
         if not row:
             return {}
         data = self.decode(row.session_data)
         try:
-            self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=row.expire_date))
+            self._cache.set(self.cache_key, compact.pack(data), self.get_expiry_age(expiry=row.expire_date))
         except Exception:
             logger.warning("session cache unavailable; not refilling it")
         return dict(data)
@@ -77,7 +81,7 @@ class SessionStore(MetadataSessionMixin, CachedDBStore):
         stale_copies.settle(self._cache)
         super(CachedDBStore, self).save(must_create)
         try:
-            self._cache.set(self.cache_key, self._session, self.get_expiry_age())
+            self._cache.set(self.cache_key, compact.pack(self._session), self.get_expiry_age())
         except Exception:
             logger.warning("session cache unavailable; saved to the database only")
             stale_copies.add(self.cache_key)

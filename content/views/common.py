@@ -12,13 +12,19 @@ from django.db.models import Model, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
-from content import selectors
+from content import keyset, selectors
 from content.models import Bookmark, Note, Project, StoredFile, Tag, Task
+from core import bodies
 from core.http import safe_next
 
 PAGE_SIZE = 25
+NUMBERED_PAGES = 3  # pages reached by number (OFFSET, with a count); "Older" from the last is a cursor
+CURSOR_PARAMS = ("after", "before")
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,71 @@ def page_of(request: HttpRequest, queryset: QuerySet[Any]) -> Page:
 
 def query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in ("page", *CURSOR_PARAMS):
+        params.pop(name, None)
     return params.urlencode()
+
+
+def _cursor_query(name: str, page: int, row: Any, columns: list[keyset.Column]) -> str:
+    return urlencode({name: keyset.Cursor(page, keyset.key_of(row, columns)).encode()})
+
+
+def _numbered(
+    request: HttpRequest, queryset: QuerySet[Any], columns: list[keyset.Column] | None
+) -> selectors.ListPage:
+    """A page by number (OFFSET and a COUNT). "Older" from page ``NUMBERED_PAGES`` is a cursor."""
+    found = page_of(request, queryset)
+    rows, number = list(found.object_list), found.number
+    following = ""
+    if found.has_next():
+        following = f"page={number + 1}"
+        if columns is not None and number >= NUMBERED_PAGES:
+            following = _cursor_query("after", number + 1, rows[-1], columns)
+    preceding = f"page={number - 1}" if found.has_previous() else ""
+    paginator = found.paginator
+    return selectors.ListPage(rows, number, paginator.num_pages, paginator.count, preceding, following)
+
+
+def _by_cursor(
+    queryset: QuerySet[Any], columns: list[keyset.Column], cursor: keyset.Cursor
+) -> selectors.ListPage:
+    """The page after (or before) the cursor's row: a seek in the list's index, no OFFSET or COUNT."""
+    seek = queryset.filter(keyset.condition(columns, cursor.values, reverse=cursor.before))
+    if cursor.before:
+        found = list(seek.reverse()[: PAGE_SIZE + 1])
+        more_before, more_after = len(found) > PAGE_SIZE, True
+        rows = found[:PAGE_SIZE][::-1]
+    else:
+        found = list(seek[: PAGE_SIZE + 1])
+        more_before, more_after = True, len(found) > PAGE_SIZE
+        rows = found[:PAGE_SIZE]
+    number = cursor.page
+    preceding = following = ""
+    if rows and more_before:
+        preceding = (
+            f"page={number - 1}"
+            if number - 1 <= NUMBERED_PAGES
+            else _cursor_query("before", number - 1, rows[0], columns)
+        )
+    if rows and more_after:
+        following = _cursor_query("after", number + 1, rows[-1], columns)
+    return selectors.ListPage(rows, number, None, None, preceding, following)
+
+
+def paged(request: HttpRequest, queryset: QuerySet[Any]) -> selectors.ListPage:
+    """The page of ``queryset`` the request asks for: by cursor (``after``/``before``) when it
+    names one the list can seek to, else by number."""
+    prepared = keyset.prepare(queryset)
+    if prepared is None:
+        return _numbered(request, queryset, None)
+    seekable, columns = prepared
+    after, before = request.GET.get("after", ""), request.GET.get("before", "")
+    cursor = keyset.decode(after, seekable, columns) if after else None
+    if cursor is None and before:
+        cursor = keyset.decode(before, seekable, columns, before=True)
+    if cursor is None:
+        return _numbered(request, seekable, columns)
+    return _by_cursor(seekable, columns, cursor)
 
 
 def row_or_redirect(
@@ -88,28 +157,34 @@ def list_page(
     template: str,
     extra: Callable[[int], dict[str, Any]] | None = None,
 ) -> HttpResponse:
-    """A filtered, paginated list page. Its rows, position and the owner's tags come from the
-    ``lists`` cache keyed by the filter and page parameters as sent; only a miss builds the
-    queryset (``rows(filters)``) and runs its queries. The filter form is bound to the cached tags."""
+    """A filtered, paginated list page (by number, then by keyset cursor: ``paged``). Its rows,
+    position and the owner's tags come from the ``lists`` cache keyed by the filter, page and cursor
+    parameters as sent; only a miss builds the queryset (``rows(filters)``) and runs its queries.
+    The rows are cached rendered too (``<kind>s/_rows.html``, per address, time zone and day: their
+    links back, times and "overdue" depend on those), their CSRF token a slot filled per request
+    (``core.bodies``). The filter form is bound to the cached tags."""
     owner_id = request.user.pk
-    fields = (*form_class.base_fields, "page")  # type: ignore[attr-defined]
+    fields = (*form_class.base_fields, "page", *CURSOR_PARAMS)  # type: ignore[attr-defined]
     params = urlencode([(name, request.GET.get(name, "")) for name in fields])
+    here = request.get_full_path()
+    today, zone = timezone.localdate(), timezone.get_current_timezone_name()
 
     def compute() -> selectors.CachedList:
         tags = selectors.owner_tags(owner_id)
-        found = page_of(request, rows(form_class(request.GET, tags=tags)))
-        page = selectors.ListPage(
-            list(found.object_list), found.number, found.paginator.num_pages, found.paginator.count
-        )
-        return selectors.CachedList(page, tags, extra(owner_id) if extra is not None else {})
+        page = paged(request, rows(form_class(request.GET, tags=tags)))
+        row_context = {"page": page, "here": here, "csrf_token": bodies.slot(bodies.CSRF)}
+        rows_html = render_to_string(template.replace("list.html", "_rows.html"), row_context, request)
+        return selectors.CachedList(page, tags, extra(owner_id) if extra is not None else {}, rows_html)
 
-    cached = selectors.cached_list(owner_id, kind, params, compute)
+    variant = (bodies.request_digest(request, here), zone, today.isoformat())
+    cached = selectors.cached_list(owner_id, kind, params, compute, *variant)
     context = {
         "page": cached.page,
+        "rows_html": mark_safe(bodies.fill(cached.rows_html, bodies.csrf_value(request))),
         "filters": form_class(request.GET, tags=cached.tags),
         "all_tags": cached.tags,
         "query": query_without_page(request),
-        "here": request.get_full_path(),
+        "here": here,
         **cached.extra,
     }
     return render(request, template, context)

@@ -25,14 +25,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from core.redis import keys, ttl
 from core.redis.client import cache_for, get_client, is_redis_backed
 from core.redis.errors import RedisUnavailable
-from core.redis.scripts import LuaScript
+from core.redis.scripts import LuaScript, run_batch
 
 logger = logging.getLogger("core.redis")
 
@@ -119,6 +119,29 @@ def bump(family: str, user_id: int | None) -> None:
     except RedisUnavailable as error:
         logger.warning("generation bump of %s (user %s) deferred: %s", family, user_id, error)
         pending_bumps.add(family, user_id)
+
+
+def bump_many(family: str, user_ids: Iterable[int]) -> None:
+    """``bump`` for each of ``user_ids`` (a per-user family), all in one round trip."""
+    owners = sorted(set(user_ids))
+    if not owners:
+        return
+    if not is_redis_backed("cache"):
+        for user_id in owners:
+            bump(family, user_id)
+        return
+    cache = cache_for("cache")
+    calls: list[tuple[LuaScript, Sequence[str], Sequence[Any]]] = [
+        (INCR_EXISTING, [cache.make_key(keys.generation_cache_key(family, uid))], []) for uid in owners
+    ]
+    try:
+        replies: list[Any] = run_batch(get_client("cache"), calls)
+    except RedisUnavailable as error:
+        logger.warning("generation bumps of %s (%d users) deferred: %s", family, len(owners), error)
+        replies = [error] * len(owners)
+    for user_id, reply in zip(owners, replies, strict=True):
+        if isinstance(reply, Exception):
+            pending_bumps.add(family, user_id)
 
 
 def generation(family: str, user_id: int | None) -> int:

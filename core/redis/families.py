@@ -22,7 +22,7 @@ iterate the registry, so a family added by a new app appears in all three withou
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -77,6 +77,12 @@ class CacheFamily:
     def invalidate(self, user_id: int | None = None) -> None:
         """Make every entry of this family (for ``user_id``) unreachable: one INCR."""
         cache_aside.bump(self.name, self._owner(user_id))
+
+    def invalidate_many(self, user_ids: Iterable[int]) -> None:
+        """``invalidate`` for several users of a per-user family: one round trip for all."""
+        if not self.per_user:
+            raise ValueError(f"family {self.name} is global: it has no users to invalidate")
+        cache_aside.bump_many(self.name, user_ids)
 
     def generation(self, user_id: int | None = None) -> int:
         return cache_aside.generation(self.name, self._owner(user_id))

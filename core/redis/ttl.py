@@ -7,6 +7,7 @@ DAY = 24 * HOUR
 SESSION = DAY  # seed: 24 h sliding session lifetime
 SESSION_ACTIVITY_WRITE_INTERVAL = MINUTE  # last_active is written at most once a minute
 USER_PROFILE = 15 * MINUTE  # seed: profiles 5-15 min; invalidated on update anyway
+MESSAGING_CONVERSATIONS = 15 * MINUTE  # a user's conversation list; every change of one bumps it anyway
 CONTENT_LISTS = 15 * MINUTE  # a user's list pages; every content write bumps the generation anyway
 SEARCH_RESULTS = 5 * MINUTE  # seed: 5 min; every write bumps the generation (replayed after outages)
 DASHBOARD = 15 * MINUTE  # seed: 15-60 min; bumped by the user's own activity and when the day changes
