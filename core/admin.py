@@ -1,11 +1,14 @@
-"""Admin of the platform's models: the audit log, read-only and searchable."""
+"""Admin of the platform's models: the audit log, read-only and searchable; rate-limit policy overrides."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.models import AuditEntry
+from core.models import AuditEntry, RateLimitOverride
+from core.ratelimit.admin import RateLimitOverrideAdmin
+
+admin.site.register(RateLimitOverride, RateLimitOverrideAdmin)
 
 
 @admin.register(AuditEntry)
