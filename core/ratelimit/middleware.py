@@ -25,10 +25,12 @@ class RateLimitMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.generation = -1
-        self.matcher = self._matcher()
+        self.matcher: Matcher | None = None
 
     def _matcher(self) -> Matcher:
-        if self.generation != generation():
+        """Built on first use, in a request's thread: the policy table may need a query, which an
+        ASGI handler's construction (inside the event loop) must not make."""
+        if self.matcher is None or self.generation != generation():
             self.generation = generation()  # read first: a reload during the build forces another
             self.matcher = Matcher(middleware_policies(), settings.RATE_LIMIT_EXEMPT_PATHS)
         return self.matcher

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import transaction
 
 from core import system_events
 from core.ratelimit import policies
@@ -26,13 +26,11 @@ CACHE_NAME = "ratelimit.policies"
 
 
 def current() -> dict[str, tuple[int, float]]:
-    """``{policy: (limit, window)}`` from the database ({} before the table exists)."""
+    """``{policy: (limit, window)}`` from the database. A database error propagates, so the table is
+    not remembered without the overrides: the next look-up tries again."""
     from core.models import RateLimitOverride
 
-    try:
-        return {row.policy: (row.limit, row.window) for row in RateLimitOverride.objects.all()}
-    except DatabaseError:  # not migrated yet (manage.py migrate itself runs the checks)
-        return {}
+    return {row.policy: (row.limit, row.window) for row in RateLimitOverride.objects.all()}
 
 
 def problems(policy: Policy, limit: int, window: float) -> list[str]:
