@@ -171,4 +171,3 @@ def stranger(db: None) -> Any:
 def client_of(owner: Any) -> Any:
     """The owner's signed-in browser."""
     return signed_in(owner)
-
