@@ -37,6 +37,8 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
 # --preload imports Django once in the master, so a (re)started worker is a fork, not a cold import.
 # Recycling is a leak guard only: rare, and jittered by half its period so workers never restart
 # together (the bench runs exactly these flags, bench.stack.shipped_gunicorn_flags).
+# Hooks (system-event listener per worker, metrics of exited workers): ./gunicorn.conf.py, which
+# gunicorn reads from its working directory, /app.
 CMD ["gunicorn", "trackeep.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--worker-class", "sync", \

@@ -25,6 +25,10 @@ from tools.redis_process import RedisProcess
 
 HEALTH_CHECK_PING = b"*1\r\n$4\r\nPING\r\n"
 
+# The server processes tests start listen for system events; the test process itself does not (a
+# test that needs a listener starts one: core.system_events.subscriber).
+django_settings.SYSTEM_EVENTS_LISTEN = False
+
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -1,4 +1,5 @@
-"""App config for analytics: registers its cache families and follows every app's write events."""
+"""App config for analytics: registers its cache families, follows every app's write events and
+answers the ``analytics.refresh`` system event."""
 
 from django.apps import AppConfig
 
@@ -7,9 +8,10 @@ class AnalyticsConfig(AppConfig):
     name = "analytics"
 
     def ready(self) -> None:
-        from analytics import receivers
+        from analytics import jobs, receivers
         from analytics.caches import DASHBOARD, RECOMMENDATIONS
         from content.events import content_changed
+        from core import system_events
         from core.redis.families import register
         from habits.events import habits_changed
         from learning.events import learning_changed
@@ -21,3 +23,4 @@ class AnalyticsConfig(AppConfig):
         learning_changed.connect(receivers.on_learning_changed, dispatch_uid="analytics.learning")
         habits_changed.connect(receivers.on_habits_changed, dispatch_uid="analytics.habits")
         time_changed.connect(receivers.on_time_changed, dispatch_uid="analytics.time")
+        system_events.on(jobs.REFRESH, jobs.on_refresh)

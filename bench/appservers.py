@@ -202,8 +202,9 @@ def http_json(
 
 
 def seed_database(spec: dict[str, Any]) -> dict[str, Any]:
-    """Create ``spec["usernames"]`` with one session each, then the conversations asked for:
-    ``direct: [a, b]`` and ``group: {"name": ..., "owner": a, "members": [...] or "all"}``."""
+    """Create ``spec["usernames"]`` with one session each (those also in ``spec["superusers"]`` are
+    staff superusers), then the conversations asked for: ``direct: [a, b]`` and
+    ``group: {"name": ..., "owner": a, "members": [...] or "all"}``."""
     import django
 
     django.setup()
@@ -216,6 +217,9 @@ def seed_database(spec: dict[str, Any]) -> dict[str, Any]:
     for name in spec.get("usernames", []):
         # No usable password: sessions are created directly, and hashing hundreds of passwords is slow.
         user = get_user_model().objects.create_user(username=name, email=f"{name}@example.com", password=None)
+        if name in spec.get("superusers", ()):
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
         client = Client()
         client.force_login(user)
         users[name] = {"id": user.pk, "session": client.cookies["sessionid"].value, "_user": user}

@@ -1,6 +1,7 @@
 """Rate limiter costs: the middleware's added latency per request, and Redis memory per identity.
 
-Run ``python -m bench.ratelimit`` (settings from the environment; Redis at ``REDIS_URL``). Latency is
+Run ``python -m bench.ratelimit`` (settings from the environment; Redis at ``REDIS_URL``; a migrated
+database, as ``make run`` leaves it: the middleware reads the admin's policy overrides once). Latency is
 the middleware's own time around a view that does nothing, over many client addresses so budgets are
 realistic and nothing is denied, for each algorithm, two policies at once, the in-process limiter
 and an exempt path; those keys live under a private prefix and are deleted at the end. Memory is
@@ -52,7 +53,7 @@ def _use(rows: list[dict[str, Any]], redis_enabled: bool = True) -> None:
     settings.RATE_LIMIT_POLICIES = rows
     settings.RATE_LIMIT_POLICY_OVERRIDES = {}
     settings.REDIS_RATELIMIT_ENABLED = redis_enabled
-    policies.all_policies.cache_clear()
+    policies.reload()
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -101,7 +102,7 @@ def memory_per_identity(
     ):
         reset_all_breakers()
         client = get_client("state")
-        for policy in policies.all_policies():
+        for policy in policies.configured_policies():
             if names is not None and policy.name not in names:
                 continue
             checks = [Check(policy, identity.ip(f"10.9.{n // 250}.{n % 250}")) for n in range(identities)]

@@ -18,6 +18,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from community.models import Challenge
+from core.prometheus import sockets
 from core.redis import keys
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -57,8 +58,10 @@ class ChallengeConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         await self.accept()
+        sockets.opened(self)
 
     async def disconnect(self, code: int) -> None:
+        sockets.closed(self)
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 

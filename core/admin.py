@@ -1,11 +1,15 @@
-"""Admin of the platform's models: the audit log, read-only and searchable; the job outbox."""
+"""Admin of the platform's models: the audit log, read-only and searchable; the job outbox;
+rate-limit policy overrides."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.models import AuditEntry, DeferredJob
+from core.models import AuditEntry, DeferredJob, RateLimitOverride
+from core.ratelimit.admin import RateLimitOverrideAdmin
+
+admin.site.register(RateLimitOverride, RateLimitOverrideAdmin)
 
 
 @admin.register(AuditEntry)

@@ -25,3 +25,10 @@ class CoreConfig(AppConfig):
         audit_jobs.register()
         monitoring_jobs.register()
         outbox.register()
+        # System events (core.system_events): admin policy overrides reload every process's table.
+        from core.ratelimit import overrides
+
+        overrides.connect()
+        from core.prometheus import breakers
+
+        breakers.connect()

@@ -1,4 +1,5 @@
-"""Platform models: the audit log (core.audit), searchable in the admin; the job outbox (core.jobs)."""
+"""Platform models: the audit log (core.audit), searchable in the admin; the job outbox (core.jobs);
+the rate-limit policy overrides an operator sets in the admin (core.ratelimit.policies)."""
 
 from __future__ import annotations
 
@@ -41,3 +42,24 @@ class DeferredJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (deferred {self.created_at:%Y-%m-%d %H:%M:%S})"
+
+
+class RateLimitOverride(models.Model):
+    """An operator's limit and window for one policy of ``RATE_LIMIT_POLICIES``, set in the admin.
+
+    It takes precedence over the settings (and ``RATE_LIMIT_POLICIES_JSON``); every process applies a
+    saved or deleted override at once (core.ratelimit.overrides broadcasts the change as a system event).
+    """
+
+    policy = models.CharField(max_length=64, unique=True)
+    limit = models.PositiveIntegerField(help_text="requests allowed per window and identity")
+    window = models.FloatField(help_text="seconds")
+    note = models.CharField(max_length=200, blank=True, help_text="why (shown in the list)")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("policy",)
+        verbose_name = "rate-limit override"
+
+    def __str__(self) -> str:
+        return f"{self.policy}: {self.limit} per {self.window:g} s"

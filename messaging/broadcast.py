@@ -25,14 +25,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import redis
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
+from core.prometheus.instruments import CHANNEL_LAYER_SENDS
 from core.redis import keys
 from core.redis.breaker import breaker_for
-from core.redis.channels import LAYER_ERRORS
+from core.redis.channels import LAYER_BREAKER, LAYER_ERRORS
 from messaging.payloads import envelope
 
 logger = logging.getLogger(__name__)
@@ -42,7 +44,6 @@ EVENT = "tk.event"
 SESSION_REVOKED = "session.revoked"
 MEMBERSHIP_REMOVED = "membership.removed"
 PARALLEL_SENDS = 8
-LAYER_BREAKER = "channel layer"
 
 
 class LayerSkipped(Exception):
@@ -92,14 +93,18 @@ async def send_bounded(items: list[Outgoing]) -> None:
     async def one(item: Outgoing) -> None:
         async with gate:
             if not breaker.allow():
+                CHANNEL_LAYER_SENDS.labels("breaker_open").inc()
                 raise LayerSkipped  # open: the breaker logged it; clients resync when it closes
             try:
                 async with asyncio.timeout(timeout):
                     await layer.group_send(item.group, item.message)
-            except (TimeoutError, *LAYER_ERRORS):
+            except (TimeoutError, *LAYER_ERRORS) as error:
                 breaker.record_failure()
+                timed_out = isinstance(error, TimeoutError | redis.TimeoutError)
+                CHANNEL_LAYER_SENDS.labels("timeout" if timed_out else "error").inc()
                 raise
             breaker.record_success()
+            CHANNEL_LAYER_SENDS.labels("ok").inc()
 
     results = await asyncio.gather(*(one(item) for item in items), return_exceptions=True)
     failures = [r for r in results if isinstance(r, BaseException) and not isinstance(r, LayerSkipped)]

@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from core.prometheus import sockets
 from core.redis import keys
 from messaging import broadcast, limits, payloads, selectors, services
 from messaging.errors import MessagingError
@@ -126,6 +127,7 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer, SocketUpkeep):
             # Joined before any history is read, so nothing committed in between can slip through.
             await self.join_conversation(conversation_id)
         await self.accept()
+        sockets.opened(self)
         self.start_upkeep()
         after_id = self._query_after()
         if conversation_id is not None and after_id is not None:
@@ -139,6 +141,7 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer, SocketUpkeep):
         return None
 
     async def disconnect(self, code: int) -> None:
+        sockets.closed(self)
         self.stop_upkeep()
         user = getattr(self, "user", None)
         if user is not None and user.is_authenticated:

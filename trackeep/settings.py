@@ -139,6 +139,9 @@ REDIS_ROLES = {role: role_settings(env, role) for role in ("cache", "state", "ch
 REDIS_MONITOR_URLS = monitor_urls(env, REDIS_ROLES)
 # Bearer token of GET /metrics (Prometheus); empty: the endpoint answers 404 (docs/operations.md).
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Server processes (Daphne, gunicorn workers, job workers) listen for system events on the state role:
+# admin policy changes, process-cache invalidations, triggers (core.system_events; docs/operations.md).
+SYSTEM_EVENTS_LISTEN = env.bool("SYSTEM_EVENTS_LISTEN", default=True)
 # Circuit breaker: after this many consecutive failures a role's Redis is skipped for the period.
 REDIS_BREAKER_FAILURES = env.int("REDIS_BREAKER_FAILURES", default=2)
 REDIS_BREAKER_RESET_SECONDS = env.float("REDIS_BREAKER_RESET_SECONDS", default=10.0)

@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from core.ratelimit.algorithms import sliding_window
 from core.ratelimit.matching import url_name_prefixes
-from core.ratelimit.policies import all_policies
+from core.ratelimit.policies import configured_policies
 
 LISTPACK_ENTRIES = 128  # Redis' default zset-max-listpack-entries
 # Policies that code outside the middleware looks up by name.
@@ -33,7 +33,7 @@ APPLIED_ELSEWHERE = {
 @register(Tags.urls)
 def check_rate_limit_policies(app_configs: Any, **kwargs: Any) -> list[Error | Warning]:
     try:
-        policies = all_policies()
+        policies = configured_policies()  # no database: checks run before migrations
     except ImproperlyConfigured as exc:
         return [Error(str(exc), id="trackeep.E010")]
     known = url_name_prefixes()

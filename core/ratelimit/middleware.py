@@ -1,7 +1,8 @@
 """The rate-limit middleware: every matching policy checked in one round trip, before the view runs.
 
 Placed after authentication, so a signed-in user spends their own budget (from the session
-snapshot, no database query) and anonymous clients spend their address's. Static files are served
+snapshot, no database query) and anonymous clients spend their address's. The matcher is rebuilt when
+the policy table is reloaded (an admin override changed, ``policies.generation``). Static files are served
 by WhiteNoise before this runs, and the exempt prefixes (``RATE_LIMIT_EXEMPT_PATHS``: static,
 ``/healthz``, ``/readyz``) are skipped; WebSocket handshakes go to Channels, not through here.
 """
@@ -16,17 +17,26 @@ from django.http import HttpRequest, HttpResponse
 from core.ratelimit import identity, per_view, responses, services
 from core.ratelimit.base import Check
 from core.ratelimit.matching import Matcher
-from core.ratelimit.policies import middleware_policies
+from core.ratelimit.policies import generation, middleware_policies
 from core.redis import prefetch
 
 
 class RateLimitMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.matcher = Matcher(middleware_policies(), settings.RATE_LIMIT_EXEMPT_PATHS)
+        self.generation = -1
+        self.matcher: Matcher | None = None
+
+    def _matcher(self) -> Matcher:
+        """Built on first use, in a request's thread: the policy table may need a query, which an
+        ASGI handler's construction (inside the event loop) must not make."""
+        if self.matcher is None or self.generation != generation():
+            self.generation = generation()  # read first: a reload during the build forces another
+            self.matcher = Matcher(middleware_policies(), settings.RATE_LIMIT_EXEMPT_PATHS)
+        return self.matcher
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        policies = self.matcher.match(request)
+        policies = self._matcher().match(request)
         if not policies:
             return self.get_response(request)
         plan = prefetch.planned(request)

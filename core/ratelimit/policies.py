@@ -4,6 +4,10 @@ Limits are data so that one table in settings shows every limit in the product (
 enforced outside the middleware, such as login attempts), and so that an operator can tune one from
 the environment without a code change: ``RATE_LIMIT_POLICIES_JSON='{"general": {"limit": 200}}'``
 updates fields of a named policy, or adds a policy under a new name.
+
+On top of both, an operator can set a policy's limit and window in the admin
+(``core.ratelimit.overrides``); each process keeps the merged table in memory and reloads it when a
+system event says an override changed (``reload``), so the change applies on every instance at once.
 """
 
 from __future__ import annotations
@@ -130,14 +134,47 @@ def load(rows: Iterable[Mapping[str, Any]], overrides: Mapping[str, Mapping[str,
 
 
 @cache
-def all_policies() -> tuple[Policy, ...]:
-    """Every configured policy, parsed once per process (and again when tests change the settings)."""
+def configured_policies() -> tuple[Policy, ...]:
+    """The policies of the settings and the environment, parsed once per process."""
     return load(settings.RATE_LIMIT_POLICIES, settings.RATE_LIMIT_POLICY_OVERRIDES)
+
+
+@cache
+def all_policies() -> tuple[Policy, ...]:
+    """The policies in force: ``configured_policies`` with the admin's overrides (one query, then kept
+    in this process until ``reload``)."""
+    from core.ratelimit import overrides
+
+    return overrides.applied(configured_policies(), overrides.current())
+
+
+_generation = 0
+
+
+def generation() -> int:
+    """A number that changes whenever the policy table is reloaded (the middleware rebuilds its matcher)."""
+    return _generation
+
+
+def reload() -> None:
+    """Forget the parsed table: the next look-up reads the settings and the overrides again."""
+    global _generation
+    configured_policies.cache_clear()
+    all_policies.cache_clear()
+    _generation += 1
 
 
 def get(name: str) -> Policy:
     """The policy called ``name``; KeyError if there is none."""
     for policy in all_policies():
+        if policy.name == name:
+            return policy
+    raise KeyError(name)
+
+
+def get_configured(name: str) -> Policy:
+    """The policy called ``name`` as the settings define it (without the admin's override)."""
+    for policy in configured_policies():
         if policy.name == name:
             return policy
     raise KeyError(name)
@@ -151,4 +188,4 @@ def middleware_policies() -> tuple[Policy, ...]:
 @receiver(setting_changed)
 def _forget_parsed_policies(*, setting: str, **kwargs: Any) -> None:
     if setting in ("RATE_LIMIT_POLICIES", "RATE_LIMIT_POLICY_OVERRIDES"):
-        all_policies.cache_clear()
+        reload()

@@ -9,7 +9,9 @@ limiter...) applies without waiting. After the period one trial connection is le
 (half-open); its success closes the breaker, its failure opens it for another period. A dead Redis
 therefore costs about one timeout per period, not one per call, and recovery needs no restart.
 
-The connection classes here are used by ``core.redis.pool.TrackeepConnectionPool``.
+The connection classes here are used by ``core.redis.pool.TrackeepConnectionPool``. Each state
+change (and each breaker's creation, closed) is reported to the ``add_listener`` callbacks: the
+Prometheus gauge of breaker state per role (core.prometheus.breakers).
 """
 
 from __future__ import annotations
@@ -26,6 +28,20 @@ from redis.connection import Connection, SSLConnection
 logger = logging.getLogger("core.redis")
 
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half-open"
+
+Listener = Callable[[str, str], None]  # (breaker name, new state)
+_listeners: list[Listener] = []
+
+
+def add_listener(listener: Listener) -> None:
+    """Call ``listener(name, state)`` whenever a breaker is created or changes state."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _notify(name: str, state: str) -> None:
+    for listener in _listeners:
+        listener(name, state)
 
 
 class CircuitBreaker:
@@ -58,32 +74,41 @@ class CircuitBreaker:
 
     def allow(self) -> bool:
         """May a new connection attempt go to the server now?"""
+        changed = False
         with self._lock:
             if self._state == CLOSED:
                 return True
             if self._state == OPEN and self._clock() - self._opened_at >= self.reset_seconds:
                 self._state = HALF_OPEN
                 self._trial_in_flight = False
-            if self._state == HALF_OPEN and not self._trial_in_flight:
+                changed = True
+            allowed = self._state == HALF_OPEN and not self._trial_in_flight
+            if allowed:
                 self._trial_in_flight = True
-                return True
-            return False
+        if changed:
+            _notify(self.name, HALF_OPEN)
+        return allowed
 
     def record_success(self) -> None:
         if self._state == CLOSED and not self._failures:
             return  # the common case on every reply: no lock taken
         with self._lock:
-            if self._state != CLOSED:
+            changed = self._state != CLOSED
+            if changed:
                 logger.warning("Redis %s reachable again; circuit closed", self.name)
             self._state = CLOSED
             self._failures = 0
             self._trial_in_flight = False
+        if changed:
+            _notify(self.name, CLOSED)
 
     def record_failure(self) -> None:
+        changed = False
         with self._lock:
             self._failures += 1
             if self._state == HALF_OPEN or self._failures >= self.failure_threshold:
-                if self._state != OPEN:
+                changed = self._state != OPEN
+                if changed:
                     self.times_opened += 1
                     logger.error(
                         "Redis %s unreachable; circuit open for %.1fs",
@@ -93,6 +118,8 @@ class CircuitBreaker:
                 self._state = OPEN
                 self._opened_at = self._clock()
                 self._trial_in_flight = False
+        if changed:
+            _notify(self.name, OPEN)
 
 
 _registry: dict[str, CircuitBreaker] = {}
@@ -106,6 +133,7 @@ def breaker_for(name: str) -> CircuitBreaker:
         from django.conf import settings
 
         with _registry_lock:
+            created = name not in _registry
             breaker = _registry.setdefault(
                 name,
                 CircuitBreaker(
@@ -114,6 +142,8 @@ def breaker_for(name: str) -> CircuitBreaker:
                     reset_seconds=settings.REDIS_BREAKER_RESET_SECONDS,
                 ),
             )
+        if created:
+            _notify(name, CLOSED)
     return breaker
 
 

@@ -38,6 +38,7 @@ logger = logging.getLogger("core.redis")
 RECEIVE_RETRY_SECONDS = 0.1
 RECEIVE_RETRY_MAX_SECONDS = 2.0
 LAYER_ERRORS = (redis.ConnectionError, redis.TimeoutError)
+LAYER_BREAKER = "channel layer"  # the breaker (core.redis.breaker) of sends through the layer
 
 
 class TrackeepChannelLayer(RedisChannelLayer):

@@ -260,3 +260,18 @@ def audit_stream() -> str:
 
 AUDIT_GROUP = "audit-db"
 """The consumer group that moves the audit stream into the database."""
+
+
+# --- system events (core.system_events): a pub/sub channel on the state role ---------------------
+
+
+def system_events_channel() -> str:
+    """The pub/sub channel every process of this deployment listens on for system events
+    (configuration changes, process-cache invalidation, triggers): ``<prefix>:sysevents``."""
+    return f"{_prefix()}:sysevents"
+
+
+def system_event_claim(event_id: str) -> str:
+    """Who acted on one broadcast event that must be acted on once (``SET NX``), however many
+    processes hear it: ``<prefix>:sysevents:claim:<event id>``."""
+    return f"{_prefix()}:sysevents:claim:{digest(event_id)}"

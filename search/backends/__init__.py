@@ -2,7 +2,10 @@
 
 PostgreSQL gets full-text search; SQLite gets FTS5 when migration 0001 could create the FTS5 table
 (the SQLite build has the module), else LIKE, as does any other vendor. Backends are stateless, so
-one instance per database is kept; imports are lazy so no vendor's modules load for another.
+one instance per database is kept; imports are lazy so no vendor's modules load for another. The
+choice is a process-memory cache registered with core.system_events (``search.backends``): after a
+migration that adds or drops the FTS5 table, ``manage.py system_events --invalidate search.backends``
+makes every process choose again without a restart.
 """
 
 from __future__ import annotations
@@ -46,3 +49,9 @@ def get_backend(using: str = "default") -> SearchBackend:
         with _lock:
             backend = _chosen.setdefault(key, _choose(using))
     return backend
+
+
+def forget() -> None:
+    """Choose again on next use (a system event: the schema may have changed)."""
+    with _lock:
+        _chosen.clear()

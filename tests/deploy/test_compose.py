@@ -230,3 +230,12 @@ def test_monitor_user_is_declared_and_used_by_the_app(services: dict[str, dict[s
     env = app_env(services["worker"])
     assert env["REDIS_STATE_MONITOR_URL"] == "redis://monitor:monitorpass@redis-state:6379/0"
     assert env["REDIS_CACHE_MONITOR_URL"] == "redis://monitor:monitorpass@redis-cache:6379/0"
+
+
+def test_app_containers_count_metrics_of_every_process_in_a_fresh_directory(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    for name in ("web", "daphne", "worker"):
+        directory = services[name]["environment"]["PROMETHEUS_MULTIPROC_DIR"]
+        assert directory in services[name]["tmpfs"]  # empty at every container start
+    assert (Path(__file__).resolve().parents[2] / "gunicorn.conf.py").exists()  # child_exit hook

@@ -24,7 +24,7 @@ def test_the_general_policy_keeps_an_identity_within_its_memory_budget(
     private_redis_roles: RedisProcess, settings: Any
 ) -> None:
     settings.REDIS_KEY_PREFIX = SHIPPED_PREFIX  # a private server: nothing else lives under it
-    general = policies.get("general")
+    general = policies.get_configured("general")
     check = Check(general, identity.user(2_000_000_000))
     decisions = RedisLimiter().hit([check] * (general.limit + 1))
     assert [d.allowed for d in decisions].count(False) == 1  # the whole budget is spent
