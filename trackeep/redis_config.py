@@ -6,7 +6,8 @@ Three roles (cache, state, channels; see docs/architecture.md) each get a URL. A
 a username in the URL selects an ACL user. ``REDIS_SENTINELS`` switches every role to Sentinel
 discovery: each role asks for the master named by ``REDIS_<ROLE>_SENTINEL_MASTER``, else
 ``REDIS_SENTINEL_MASTER`` (so cache and state can stay separate instances), keeping the role URL's
-credentials and DB number. The job queue (django-rq) gets its own connection settings on a role.
+credentials and DB number, over connections that follow the primary when Sentinel replaces it
+(``core.redis.sentinel``). The job queue (django-rq) gets its own connection settings on a role.
 Kept free of Django imports so settings can use it.
 
 Pools (seed section 5.3): a request that finds all ``REDIS_POOL_SIZE`` connections busy waits up to
@@ -29,7 +30,17 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsp
 import environ
 from channels_redis.core import RedisChannelLayer
 
+from core.redis.sentinel import (
+    AsyncSentinelPrimaryConnection,
+    AsyncSentinelPrimarySSLConnection,
+    SentinelPrimaryConnection,
+    SentinelPrimarySSLConnection,
+)
+
 ROLES = ("cache", "state", "channels")
+# The breakers' default period (REDIS_BREAKER_RESET_SECONDS) when REDIS_SENTINELS is set: shorter than
+# the usual 10 s, so writes resume about this long after Sentinel has promoted a replica.
+SENTINEL_BREAKER_RESET_SECONDS = 2.0
 _DURATION = re.compile(r"^\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m|h)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
 
@@ -131,6 +142,13 @@ def monitor_urls(env: environ.Env, roles: dict[str, RedisRole]) -> dict[str, str
     return urls
 
 
+def sentinel_connection_class(role: RedisRole) -> type[SentinelPrimaryConnection]:
+    """The redis-py connection class of ``role``'s pools behind Sentinel (core.redis.sentinel)."""
+    if urlsplit(role.url).scheme == "rediss":
+        return SentinelPrimarySSLConnection
+    return SentinelPrimaryConnection
+
+
 def django_redis_cache(
     role: RedisRole, *, key_prefix: str, ignore_exceptions: bool, timeout: int
 ) -> dict[str, object]:
@@ -161,6 +179,7 @@ def django_redis_cache(
         options["CONNECTION_POOL_KWARGS"] = {
             "max_connections": role.pool_size,
             "health_check_interval": role.health_check_interval,
+            "connection_class": sentinel_connection_class(role),
         }
         parts = urlsplit(role.url)
         credentials = parts.netloc.rpartition("@")[0]
@@ -202,6 +221,9 @@ def channel_layer(role: RedisRole, *, prefix: str) -> dict[str, object]:
         host = {
             "sentinels": list(role.sentinels),
             "master_name": role.sentinel_master,
+            "connection_class": AsyncSentinelPrimarySSLConnection
+            if parts.scheme == "rediss"
+            else AsyncSentinelPrimaryConnection,
             "username": unquote(parts.username) if parts.username else None,
             "password": unquote(parts.password) if parts.password else None,
             **connection,
@@ -236,7 +258,10 @@ def rq_connection(role: RedisRole) -> dict[str, object]:
             "USERNAME": unquote(parts.username) if parts.username else None,
             "PASSWORD": unquote(parts.password) if parts.password else None,
             "SOCKET_TIMEOUT": role.read_timeout,
-            "CONNECTION_KWARGS": {"socket_connect_timeout": role.connect_timeout},
+            "CONNECTION_KWARGS": {
+                "socket_connect_timeout": role.connect_timeout,
+                "connection_class": sentinel_connection_class(role),
+            },
         }
     query = dict(parse_qsl(parts.query))
     query.setdefault("socket_timeout", str(role.read_timeout))

@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 from django_redis.client import SentinelClient
 
 from core.redis.cache_clients import MissOnUndecodableMixin
+from core.redis.sentinel import AsyncSentinelPrimaryConnection, SentinelPrimaryConnection
 from trackeep.redis_config import (
     channel_layer,
     channel_layer_socket_timeout,
@@ -160,6 +161,7 @@ def test_sentinel_configuration_keeps_credentials_and_db(env) -> None:  # type: 
     assert cache["OPTIONS"]["CONNECTION_POOL_KWARGS"] == {
         "max_connections": 20,
         "health_check_interval": 30.0,
+        "connection_class": SentinelPrimaryConnection,  # follows the primary when it moves
     }
     assert role_settings(settings, "cache").sentinel_master == "trackeep"
     layer = channel_layer(role_settings(settings, "channels"), prefix="tk")
@@ -167,6 +169,7 @@ def test_sentinel_configuration_keeps_credentials_and_db(env) -> None:  # type: 
         {
             "sentinels": [("s1", 26379), ("s2", 26380), ("s3", 26379)],
             "master_name": "trackeep",
+            "connection_class": AsyncSentinelPrimaryConnection,
             "username": "app",
             "password": "s@cret",
             "socket_timeout": RedisChannelLayer.brpop_timeout + 1.0,
