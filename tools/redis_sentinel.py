@@ -146,6 +146,26 @@ class SentinelGroup:
             time.sleep(0.05)
         raise RuntimeError(f"no failover away from :{old_port} within {FAILOVER_WAIT_SECONDS}s")
 
+    def wait_until_settled(self) -> int:
+        """Wait until no failover is in progress and every sentinel's ``SENTINEL MASTERS`` names the
+        same primary as ``GET-MASTER-ADDR-BY-NAME`` (during a failover the leader's list lags);
+        return its port."""
+        deadline = time.monotonic() + FAILOVER_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            ports = set()
+            for server in self.sentinel_servers:
+                sentinel = self._sentinel(server)
+                state = sentinel.sentinel_master(self.master_name)
+                _, port = sentinel.sentinel_get_master_addr_by_name(self.master_name)
+                if "failover_in_progress" in state["flags"] or int(state["port"]) != int(port):
+                    break
+                ports.add(int(port))
+            else:
+                if len(ports) == 1:
+                    return ports.pop()
+            time.sleep(0.1)
+        raise RuntimeError("the sentinels did not settle on one primary in time")
+
     def restart(self, server: RedisProcess) -> None:
         """Start a killed server again on its port and data directory (the sentinels demote it)."""
         server.restart()
@@ -165,8 +185,19 @@ class SentinelGroup:
         raise RuntimeError(f":{port} did not become an in-sync replica in time")
 
     def failover(self) -> None:
-        """``SENTINEL FAILOVER``: demote the healthy primary and promote a replica."""
-        self._sentinel(self.sentinel_servers[0]).execute_command("SENTINEL FAILOVER", self.master_name)
+        """``SENTINEL FAILOVER``: demote the healthy primary and promote a replica. Waits for a
+        failover still in progress, or for a replica still syncing, to let it start."""
+        deadline = time.monotonic() + FAILOVER_WAIT_SECONDS
+        while True:
+            try:
+                self._sentinel(self.sentinel_servers[0]).execute_command(
+                    "SENTINEL FAILOVER", self.master_name
+                )
+                return
+            except redis.ResponseError as error:
+                if not str(error).startswith(("INPROG", "NOGOODSLAVE")) or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.1)
 
     def stop(self) -> None:
         for server in [*self.sentinel_servers, *self.servers]:

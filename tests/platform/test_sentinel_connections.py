@@ -10,7 +10,6 @@ import asyncio
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import redis
@@ -40,6 +39,7 @@ def group(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SentinelGroup]:
 
 
 def primary_client(group: SentinelGroup, connection_class: type) -> redis.Redis:
+    group.wait_until_settled()  # the previous test's failover has ended everywhere
     sentinel = Sentinel(group.sentinel_addresses, socket_timeout=2)
     return sentinel.master_for(MASTER, connection_class=connection_class, socket_timeout=2)
 
@@ -97,6 +97,8 @@ def test_a_blocked_receive_survives_the_demotion_of_its_server(
     group: SentinelGroup, connection_class: type, follows: bool
 ) -> None:
     key = f"z{uuid.uuid4().hex}"
+
+    group.wait_until_settled()
 
     async def scenario() -> None:
         sentinel = AsyncSentinel(group.sentinel_addresses, socket_timeout=5)
