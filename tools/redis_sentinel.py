@@ -15,6 +15,7 @@ import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -92,7 +93,9 @@ class SentinelGroup:
     def _wait_for_sentinels_to_know_everyone(self) -> None:
         deadline = time.monotonic() + FAILOVER_WAIT_SECONDS
         while time.monotonic() < deadline:
-            views = [self._sentinel(s).sentinel_master(self.master_name) for s in self.sentinel_servers]
+            views: list[Any] = [
+                self._sentinel(s).sentinel_master(self.master_name) for s in self.sentinel_servers
+            ]
             if all(
                 int(v["num-slaves"]) >= self.replicas and int(v["num-other-sentinels"]) >= self.sentinels - 1
                 for v in views
@@ -105,12 +108,18 @@ class SentinelGroup:
     def _sentinel(server: RedisProcess) -> redis.Redis:
         return redis.Redis(port=server.port, socket_timeout=2, decode_responses=True)
 
+    def _named_port(self, sentinel: redis.Redis) -> int:
+        """The primary's port by ``SENTINEL GET-MASTER-ADDR-BY-NAME`` from ``sentinel``."""
+        found: Any = sentinel.sentinel_get_master_addr_by_name(self.master_name)
+        if not found:
+            raise redis.ConnectionError(f"sentinel does not know {self.master_name!r}")
+        return int(found[1])
+
     def master_port(self) -> int:
         """The port of the primary as the first answering sentinel sees it."""
         for server in self.sentinel_servers:
             try:
-                _, port = self._sentinel(server).sentinel_get_master_addr_by_name(self.master_name)
-                return int(port)
+                return self._named_port(self._sentinel(server))
             except redis.RedisError:
                 continue
         raise RuntimeError("no sentinel answered")
@@ -135,8 +144,7 @@ class SentinelGroup:
             ports = set()
             for server in self.sentinel_servers:
                 try:
-                    _, port = self._sentinel(server).sentinel_get_master_addr_by_name(self.master_name)
-                    ports.add(int(port))
+                    ports.add(self._named_port(self._sentinel(server)))
                 except redis.RedisError:
                     ports.add(old_port)
             if len(ports) == 1 and old_port not in ports:
@@ -155,9 +163,9 @@ class SentinelGroup:
             ports = set()
             for server in self.sentinel_servers:
                 sentinel = self._sentinel(server)
-                state = sentinel.sentinel_master(self.master_name)
-                _, port = sentinel.sentinel_get_master_addr_by_name(self.master_name)
-                if "failover_in_progress" in state["flags"] or int(state["port"]) != int(port):
+                state: Any = sentinel.sentinel_master(self.master_name)
+                port = self._named_port(sentinel)
+                if "failover_in_progress" in state["flags"] or int(state["port"]) != port:
                     break
                 ports.add(int(port))
             else:
