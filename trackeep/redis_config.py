@@ -5,7 +5,9 @@ Three roles (cache, state, channels; see docs/architecture.md) each get a URL. A
 (``REDIS_ADDR``, ``REDIS_USERNAME``, ``REDIS_PASSWORD``, ``REDIS_DB``). ``rediss://`` selects TLS and
 a username in the URL selects an ACL user. ``REDIS_SENTINELS`` switches every role to Sentinel
 discovery: each role asks for the master named by ``REDIS_<ROLE>_SENTINEL_MASTER``, else
-``REDIS_SENTINEL_MASTER`` (so cache and state can stay separate instances), keeping the role URL's
+``REDIS_SENTINEL_MASTER`` (so cache and state can stay separate instances); ``REDIS_SENTINEL_ROLES``
+(default: all three) limits Sentinel to some roles, the others keep their URL (the compose
+``sentinel`` profile leaves the cache on its own server). A role behind Sentinel keeps the role URL's
 credentials and DB number, over connections that follow the primary when Sentinel replaces it
 (``core.redis.sentinel``). The job queue (django-rq) gets its own connection settings on a role.
 Kept free of Django imports so settings can use it.
@@ -96,6 +98,16 @@ def _sentinels(env: environ.Env) -> tuple[tuple[str, int], ...]:
     return tuple(hosts)
 
 
+def _sentinel_roles(env: environ.Env) -> list[str]:
+    roles = env.list("REDIS_SENTINEL_ROLES", default=list(ROLES))
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        raise ValueError(
+            f"REDIS_SENTINEL_ROLES: unknown role(s) {', '.join(unknown)} (use {', '.join(ROLES)})"
+        )
+    return list(roles)
+
+
 def role_settings(env: environ.Env, role: str) -> RedisRole:
     """Resolve the connection settings for ``role`` (one of ``ROLES``)."""
     if role not in ROLES:
@@ -117,7 +129,7 @@ def role_settings(env: environ.Env, role: str) -> RedisRole:
         pool_timeout=_duration(env, "REDIS_POOL_TIMEOUT", "5s"),
         health_check_interval=_duration(env, "REDIS_HEALTH_CHECK_INTERVAL", "30s"),
         max_connection_age=_duration(env, "REDIS_MAX_CONN_AGE", "1h"),
-        sentinels=_sentinels(env),
+        sentinels=_sentinels(env) if role in _sentinel_roles(env) else (),
         sentinel_master=env.str(f"REDIS_{role.upper()}_SENTINEL_MASTER", default="")
         or env.str("REDIS_SENTINEL_MASTER", default="mymaster"),
     )

@@ -144,7 +144,7 @@ REDIS_BREAKER_FAILURES = env.int("REDIS_BREAKER_FAILURES", default=2)
 # "Sentinel"), so the breakers try again sooner: a long period would outlast the failover.
 REDIS_BREAKER_RESET_SECONDS = env.float(
     "REDIS_BREAKER_RESET_SECONDS",
-    default=SENTINEL_BREAKER_RESET_SECONDS if REDIS_ROLES["cache"].sentinels else 10.0,
+    default=SENTINEL_BREAKER_RESET_SECONDS if any(r.sentinels for r in REDIS_ROLES.values()) else 10.0,
 )
 
 # What the cache role becomes with REDIS_CACHE_ENABLED off: a per-process memory cache ("local"), or

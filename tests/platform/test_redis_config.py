@@ -181,6 +181,24 @@ def test_sentinel_configuration_keeps_credentials_and_db(env) -> None:  # type: 
     assert layer["CONFIG"]["prefix"] == "tk:ch"
 
 
+def test_sentinel_can_be_limited_to_some_roles(env) -> None:  # type: ignore[no-untyped-def]
+    settings = env(
+        REDIS_SENTINELS="s1:26379",
+        REDIS_SENTINEL_ROLES="state,channels",
+        REDIS_CACHE_URL="redis://redis-cache:6379/0",
+        REDIS_STATE_URL="redis://ignored:6379/0",
+    )
+    assert role_settings(settings, "cache").sentinels == ()
+    assert role_settings(settings, "state").sentinels == (("s1", 26379),)
+    assert role_settings(settings, "channels").sentinels == (("s1", 26379),)
+    cache = django_redis_cache(
+        role_settings(settings, "cache"), key_prefix="tk", ignore_exceptions=True, timeout=60
+    )
+    assert cache["LOCATION"] == "redis://redis-cache:6379/0"
+    with pytest.raises(ValueError, match="REDIS_SENTINEL_ROLES: unknown role"):
+        role_settings(env(REDIS_SENTINELS="s1", REDIS_SENTINEL_ROLES="state,queue"), "state")
+
+
 def test_unknown_role_is_rejected(env) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="unknown Redis role"):
         role_settings(env(), "queue")
