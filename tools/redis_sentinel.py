@@ -4,8 +4,8 @@ Every server is a ``tools.redis_process.RedisProcess`` on a free port with its o
 under ``workdir``. A sentinel is ``redis-server <conf> --sentinel`` (Debian ships no
 ``redis-sentinel`` binary); it rewrites its configuration file as it learns the group, so each gets a
 writable copy. Failure detection is fast on purpose (``down_after_ms``), so a test sees a failover in
-a few seconds. ``kill_primary`` SIGKILLs the current primary; ``restart`` brings a killed server back
-on its port and data directory, where the sentinels turn it into a replica of the new primary.
+a few seconds. ``kill_primary`` SIGKILLs the current primary, ``failover`` runs ``SENTINEL FAILOVER``;
+``wait_for_new_master`` and ``wait_until_settled`` wait for the sentinels to agree on the outcome.
 """
 
 from __future__ import annotations
@@ -173,24 +173,6 @@ class SentinelGroup:
                     return ports.pop()
             time.sleep(0.1)
         raise RuntimeError("the sentinels did not settle on one primary in time")
-
-    def restart(self, server: RedisProcess) -> None:
-        """Start a killed server again on its port and data directory (the sentinels demote it)."""
-        server.restart()
-
-    def wait_until_replica(self, port: int) -> None:
-        """Wait until the server on ``port`` replicates the current primary and is in sync."""
-        deadline = time.monotonic() + FAILOVER_WAIT_SECONDS
-        while time.monotonic() < deadline:
-            info = self.client(port).info("replication")
-            if (
-                info["role"] == "slave"
-                and int(info["master_port"]) == self.master_port()
-                and info.get("master_link_status") == "up"
-            ):
-                return
-            time.sleep(0.1)
-        raise RuntimeError(f":{port} did not become an in-sync replica in time")
 
     def failover(self) -> None:
         """``SENTINEL FAILOVER``: demote the healthy primary and promote a replica. Waits for a
