@@ -98,6 +98,8 @@ class AppCluster:
     _procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
     # Each server's log (name -> text) as it was after stop(), which removes the work directory.
     final_logs: dict[str, str] = field(default_factory=dict)
+    # Added to every process's environment (e.g. REDIS_SENTINELS for the failover test).
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def database(self) -> Path:
@@ -105,7 +107,7 @@ class AppCluster:
 
     @property
     def env(self) -> dict[str, str]:
-        return base_env(self.database, self.redis_url, self.key_prefix)
+        return {**base_env(self.database, self.redis_url, self.key_prefix), **self.extra_env}
 
     def url(self, index: int, path: str = "/") -> str:
         return f"http://127.0.0.1:{self.ports[index]}{path}"

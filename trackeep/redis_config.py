@@ -5,8 +5,11 @@ Three roles (cache, state, channels; see docs/architecture.md) each get a URL. A
 (``REDIS_ADDR``, ``REDIS_USERNAME``, ``REDIS_PASSWORD``, ``REDIS_DB``). ``rediss://`` selects TLS and
 a username in the URL selects an ACL user. ``REDIS_SENTINELS`` switches every role to Sentinel
 discovery: each role asks for the master named by ``REDIS_<ROLE>_SENTINEL_MASTER``, else
-``REDIS_SENTINEL_MASTER`` (so cache and state can stay separate instances), keeping the role URL's
-credentials and DB number. The job queue (django-rq) gets its own connection settings on a role.
+``REDIS_SENTINEL_MASTER`` (so cache and state can stay separate instances); ``REDIS_SENTINEL_ROLES``
+(default: all three) limits Sentinel to some roles, the others keep their URL (the compose
+``sentinel`` profile leaves the cache on its own server). A role behind Sentinel keeps the role URL's
+credentials and DB number, over connections that follow the primary when Sentinel replaces it
+(``core.redis.sentinel``). The job queue (django-rq) gets its own connection settings on a role.
 Kept free of Django imports so settings can use it.
 
 TLS (docs/deployment.md, "TLS to Redis"): a ``rediss://`` URL makes every client of that role (the
@@ -38,9 +41,18 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsp
 
 import environ
 from channels_redis.core import RedisChannelLayer
-from redis.sentinel import SentinelManagedSSLConnection
+
+from core.redis.sentinel import (
+    AsyncSentinelPrimaryConnection,
+    AsyncSentinelPrimarySSLConnection,
+    SentinelPrimaryConnection,
+    SentinelPrimarySSLConnection,
+)
 
 ROLES = ("cache", "state", "channels")
+# The breakers' default period (REDIS_BREAKER_RESET_SECONDS) when REDIS_SENTINELS is set: shorter than
+# the usual 10 s, so writes resume about this long after Sentinel has promoted a replica.
+SENTINEL_BREAKER_RESET_SECONDS = 2.0
 _DURATION = re.compile(r"^\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m|h)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
 
@@ -206,6 +218,16 @@ def _sentinels(env: environ.Env) -> tuple[tuple[str, int], ...]:
     return tuple(hosts)
 
 
+def _sentinel_roles(env: environ.Env) -> list[str]:
+    roles = env.list("REDIS_SENTINEL_ROLES", default=list(ROLES))
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        raise ValueError(
+            f"REDIS_SENTINEL_ROLES: unknown role(s) {', '.join(unknown)} (use {', '.join(ROLES)})"
+        )
+    return list(roles)
+
+
 def role_settings(env: environ.Env, role: str) -> RedisRole:
     """Resolve the connection settings for ``role`` (one of ``ROLES``)."""
     if role not in ROLES:
@@ -229,7 +251,7 @@ def role_settings(env: environ.Env, role: str) -> RedisRole:
         pool_timeout=_duration(env, "REDIS_POOL_TIMEOUT", "5s"),
         health_check_interval=_duration(env, "REDIS_HEALTH_CHECK_INTERVAL", "30s"),
         max_connection_age=_duration(env, "REDIS_MAX_CONN_AGE", "1h"),
-        sentinels=sentinels,
+        sentinels=sentinels if role in _sentinel_roles(env) else (),
         sentinel_master=env.str(f"REDIS_{role.upper()}_SENTINEL_MASTER", default="")
         or env.str("REDIS_SENTINEL_MASTER", default="mymaster"),
         tls=_tls(env, role),
@@ -254,6 +276,13 @@ def monitor_urls(env: environ.Env, roles: dict[str, RedisRole]) -> dict[str, str
         if url and url not in urls.values():
             urls[role] = url
     return urls
+
+
+def sentinel_connection_class(role: RedisRole) -> type[SentinelPrimaryConnection]:
+    """The redis-py connection class of ``role``'s pools behind Sentinel (core.redis.sentinel)."""
+    if urlsplit(role.url).scheme == "rediss":
+        return SentinelPrimarySSLConnection
+    return SentinelPrimaryConnection
 
 
 def django_redis_cache(
@@ -287,11 +316,13 @@ def django_redis_cache(
         pool_kwargs: dict[str, object] = {
             "max_connections": role.pool_size,
             "health_check_interval": role.health_check_interval,
+            "connection_class": sentinel_connection_class(role),
         }
         if role.uses_tls:
-            # redis-py would pick a plain SSLConnection for a rediss:// URL, which connects to the
-            # master's name instead of asking the Sentinels for its address.
-            pool_kwargs.update(connection_class=SentinelManagedSSLConnection, **role.tls_kwargs())
+            # sentinel_connection_class gives the TLS variant: redis-py would pick a plain
+            # SSLConnection for a rediss:// URL, which connects to the master's name instead of asking
+            # the Sentinels for its address.
+            pool_kwargs.update(role.tls_kwargs())
         options["CONNECTION_POOL_KWARGS"] = pool_kwargs
         if role.sentinel_tls is not None:
             options["SENTINEL_KWARGS"] = role.sentinel_kwargs()
@@ -335,6 +366,9 @@ def channel_layer(role: RedisRole, *, prefix: str) -> dict[str, object]:
         host = {
             "sentinels": list(role.sentinels),
             "master_name": role.sentinel_master,
+            "connection_class": AsyncSentinelPrimarySSLConnection
+            if parts.scheme == "rediss"
+            else AsyncSentinelPrimaryConnection,
             "username": unquote(parts.username) if parts.username else None,
             "password": unquote(parts.password) if parts.password else None,
             **connection,
@@ -376,6 +410,7 @@ def rq_connection(role: RedisRole) -> dict[str, object]:
             "SOCKET_TIMEOUT": role.read_timeout,
             "CONNECTION_KWARGS": {
                 "socket_connect_timeout": role.connect_timeout,
+                "connection_class": sentinel_connection_class(role),
                 **({"ssl": True, **tls} if tls else {}),
             },
         }

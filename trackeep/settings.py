@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from core.redis.keys import VIEW_RATE_LIMIT_PREFIX
 from trackeep.redis_config import (
+    SENTINEL_BREAKER_RESET_SECONDS,
     channel_layer,
     django_redis_cache,
     monitor_urls,
@@ -144,7 +145,12 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 SYSTEM_EVENTS_LISTEN = env.bool("SYSTEM_EVENTS_LISTEN", default=True)
 # Circuit breaker: after this many consecutive failures a role's Redis is skipped for the period.
 REDIS_BREAKER_FAILURES = env.int("REDIS_BREAKER_FAILURES", default=2)
-REDIS_BREAKER_RESET_SECONDS = env.float("REDIS_BREAKER_RESET_SECONDS", default=10.0)
+# Behind Sentinel an unreachable primary is normally replaced within seconds (docs/deployment.md,
+# "Sentinel"), so the breakers try again sooner: a long period would outlast the failover.
+REDIS_BREAKER_RESET_SECONDS = env.float(
+    "REDIS_BREAKER_RESET_SECONDS",
+    default=SENTINEL_BREAKER_RESET_SECONDS if any(r.sentinels for r in REDIS_ROLES.values()) else 10.0,
+)
 
 # What the cache role becomes with REDIS_CACHE_ENABLED off: a per-process memory cache ("local"), or
 # none at all ("none": the seed's "before Redis", which the benchmarks compare against).

@@ -10,11 +10,20 @@ key of the run's time slot (``SET NX``; the cron time, or ``now // interval`` fo
 enqueues it, the others skip it. Several schedulers (one per app host, or a second one started by
 mistake) therefore enqueue each run once; an interval job runs at most once per interval window.
 Interval jobs are due right after a scheduler starts (claimed like any run).
+
+RQ's loop ends on the first Redis error (an enqueue, the heartbeat, saving the jobs' timing). Here a
+Redis that is away for a moment (a Sentinel failover, a restart) is waited out: the step logs a
+warning, a job that could not be enqueued stays due and is enqueued once Redis answers, and the
+loop pauses ``OUTAGE_PAUSE_SECONDS`` between attempts instead of spinning on the overdue job.
 """
 
 from __future__ import annotations
 
+import logging
+import time
+
 from redis import Redis
+from redis.client import Pipeline
 from rq import cron_job_registry
 from rq.cron import CronJob, CronScheduler
 from rq.defaults import DEFAULT_CRON_JOB_HISTORY_LIMIT, DEFAULT_CRON_JOB_HISTORY_TTL
@@ -23,10 +32,14 @@ from rq.utils import now
 
 from core.jobs.queueing import enqueue_call, get_queue
 from core.jobs.registry import PeriodicJob, options_of, periodic_jobs
+from core.jobs.worker import REDIS_OUTAGE_ERRORS, redis_outage_tolerated
 from core.redis import keys
+
+logger = logging.getLogger(__name__)
 
 CRON_CLAIM_TTL = 3600
 """Seconds a cron run's claim is kept: far longer than schedulers' clocks and loops drift apart."""
+OUTAGE_PAUSE_SECONDS = 1.0
 
 
 class PeriodicCronJob(CronJob):
@@ -89,9 +102,37 @@ def cron_job(periodic: PeriodicJob) -> PeriodicCronJob:
     )
 
 
-def build_scheduler(name: str = "") -> ClaimingCronScheduler:
-    """A scheduler holding every registered periodic job (none registered: an idle one)."""
-    scheduler = ClaimingCronScheduler(connection=get_queue().connection, name=name)
+class Scheduler(ClaimingCronScheduler):
+    """The claiming cron loop, which waits out a Redis outage instead of exiting."""
+
+    def enqueue_jobs(self) -> list[CronJob]:
+        try:
+            enqueued: list[CronJob] = super().enqueue_jobs()
+        except REDIS_OUTAGE_ERRORS as error:
+            logger.warning(
+                "Redis unavailable while enqueueing periodic jobs (%s); trying again in %.0f s",
+                error,
+                OUTAGE_PAUSE_SECONDS,
+            )
+            time.sleep(OUTAGE_PAUSE_SECONDS)
+            return []
+        return enqueued
+
+    def save(self, pipeline: Pipeline | None = None) -> None:
+        if pipeline is not None:  # only queued; whoever executes the pipeline meets Redis
+            super().save(pipeline)
+            return
+        with redis_outage_tolerated("saving the periodic jobs' timing"):
+            super().save()
+
+    def heartbeat(self) -> None:
+        with redis_outage_tolerated("sending the scheduler's heartbeat"):
+            super().heartbeat()
+
+
+def build_scheduler(name: str = "") -> Scheduler:
+    """A Scheduler holding every registered periodic job (none registered: an idle one)."""
+    scheduler = Scheduler(connection=get_queue().connection, name=name)
     for periodic in periodic_jobs():
         scheduler.get_jobs().append(cron_job(periodic))
         schedule = periodic.cron or f"every {periodic.interval} s"

@@ -12,6 +12,7 @@ system event says an override changed (``reload``), so the change applies on eve
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
@@ -21,10 +22,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
+from django.db import DatabaseError
 from django.dispatch import receiver
 
 from core.ratelimit.algorithms import ALGORITHMS
 from core.ratelimit.algorithms.base import Algorithm
+
+logger = logging.getLogger(__name__)
 
 USER_OR_IP = "user_or_ip"  # the signed-in user, else the client address
 IP = "ip"
@@ -140,12 +144,23 @@ def configured_policies() -> tuple[Policy, ...]:
 
 
 @cache
-def all_policies() -> tuple[Policy, ...]:
-    """The policies in force: ``configured_policies`` with the admin's overrides (one query, then kept
-    in this process until ``reload``)."""
+def _with_overrides() -> tuple[Policy, ...]:
     from core.ratelimit import overrides
 
     return overrides.applied(configured_policies(), overrides.current())
+
+
+def all_policies() -> tuple[Policy, ...]:
+    """The policies in force: ``configured_policies`` with the admin's overrides (one query, then kept
+    in this process until ``reload``). While the database cannot be read (not migrated yet, or down)
+    the settings' policies apply and every look-up tries the database again."""
+    global _generation
+    try:
+        return _with_overrides()
+    except DatabaseError as exc:
+        logger.warning("rate-limit overrides unreadable, using the configured policies: %s", exc)
+        _generation += 1  # whoever built something from this table builds it again next time
+        return configured_policies()
 
 
 _generation = 0
@@ -160,7 +175,7 @@ def reload() -> None:
     """Forget the parsed table: the next look-up reads the settings and the overrides again."""
     global _generation
     configured_policies.cache_clear()
-    all_policies.cache_clear()
+    _with_overrides.cache_clear()
     _generation += 1
 
 

@@ -20,6 +20,7 @@ from core.jobs.queueing import retry_policy
 from core.jobs.registry import JobOptions, UndeclaredJob
 from core.jobs.scheduler import PeriodicCronJob, build_scheduler
 from core.models import DeferredJob
+from core.redis.sentinel import SentinelPrimaryConnection
 from tests.factories import make_user
 from tests.jobs.sampleapp.jobs import always_fails, record, tick
 from tools.redis_process import RedisProcess
@@ -248,5 +249,5 @@ def test_the_queue_finds_the_state_primary_through_sentinel() -> None:
         "USERNAME": "tk",
         "PASSWORD": "s@cret",
         "SOCKET_TIMEOUT": 2.0,
-        "CONNECTION_KWARGS": {"socket_connect_timeout": 0.5},
+        "CONNECTION_KWARGS": {"socket_connect_timeout": 0.5, "connection_class": SentinelPrimaryConnection},
     }

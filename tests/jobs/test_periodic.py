@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable
 
 import pytest
@@ -60,3 +61,23 @@ def test_health_command_sees_the_worker_and_the_scheduler_on_this_host(
     scheduler.stop()
     assert not alive("worker"), runner.output()  # signed off on the way out
     assert not alive("scheduler"), scheduler.output()
+
+
+def test_the_scheduler_waits_out_a_redis_outage(
+    job_process: Callable[..., JobProcess], job_redis: RedisProcess
+) -> None:
+    """RQ's cron loop raised out on the first enqueue or heartbeat that met a dead Redis."""
+    scheduler = job_process("scheduler", "jobs_scheduler")
+    connection = jobs.get_queue().connection
+
+    def runs() -> int:
+        return len(get_cron_job_ids("sample-tick", connection))
+
+    wait_for(lambda: runs() >= 1, "a first run of the tick", [scheduler], 30)
+    job_redis.stop()  # saves its data; the same port and directory come back
+    time.sleep(2.5)  # two periods of the tick pass meanwhile
+    job_redis.start()
+    before = runs()
+    wait_for(lambda: runs() > before, "the tick after the outage", [scheduler], 30)
+    assert scheduler.proc.poll() is None, scheduler.output()[-3000:]
+    assert "Redis unavailable while" in scheduler.output()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Callable
 
 import pytest
@@ -15,7 +16,8 @@ from rq.registry import FailedJobRegistry, StartedJobRegistry
 from core import jobs
 from core.jobs.declared import DeclaredJob
 from tests.jobs.processes import JobProcess, wait_for
-from tests.jobs.sampleapp.jobs import always_fails, record, slow_first_time
+from tests.jobs.sampleapp.jobs import always_fails, record, sleep_between_records, slow_first_time
+from tools.redis_process import RedisProcess
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 KEY = "tk:jobtest:evidence"
@@ -105,3 +107,22 @@ def test_a_job_whose_worker_is_killed_mid_run_is_retried_by_another_worker(
     job.refresh()
     assert job.retries_left == 1  # the abandoned run used one retry
     assert job.id not in FailedJobRegistry(queue=jobs.get_queue())
+
+
+def test_the_worker_and_its_scheduler_wait_out_a_redis_outage_during_a_job(
+    worker: Callable[[str], JobProcess], evidence: redis.Redis, job_redis: RedisProcess
+) -> None:
+    """RQ retries only its blocking dequeue: the job's heartbeat (every JOBS_HEARTBEAT_SECONDS)
+    failing while Redis was away ended the worker, and the scheduler died on its own heartbeat."""
+    process = worker("w1")
+    job = jobs.enqueue(sleep_between_records, KEY, 4.0)
+    wait_for(lambda: evidence.lrange(KEY, 0, -1) == ["started"], "the job to start", [process], 20)
+    job_redis.stop()  # saves its data; the same port and directory come back
+    time.sleep(2.5)  # two heartbeats of the job, and of the scheduler, fail meanwhile
+    job_redis.start()
+    wait_for(lambda: job.get_status(refresh=True) == JobStatus.FINISHED, "the job to finish", [process], 30)
+    later = jobs.enqueue(record, KEY, "after the outage")
+    wait_for(lambda: later.get_status(refresh=True) == JobStatus.FINISHED, "the next job", [process], 30)
+    assert evidence.lrange(KEY, 0, -1) == ["started", "finished", "after the outage"]
+    assert process.proc.poll() is None, process.output()[-3000:]
+    assert "Redis unavailable while sending job" in process.output()

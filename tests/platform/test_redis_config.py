@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 from django_redis.client import SentinelClient
 
 from core.redis.cache_clients import MissOnUndecodableMixin
+from core.redis.sentinel import AsyncSentinelPrimaryConnection, SentinelPrimaryConnection
 from trackeep.redis_config import (
     channel_layer,
     channel_layer_socket_timeout,
@@ -160,6 +161,7 @@ def test_sentinel_configuration_keeps_credentials_and_db(env) -> None:  # type: 
     assert cache["OPTIONS"]["CONNECTION_POOL_KWARGS"] == {
         "max_connections": 20,
         "health_check_interval": 30.0,
+        "connection_class": SentinelPrimaryConnection,  # follows the primary when it moves
     }
     assert role_settings(settings, "cache").sentinel_master == "trackeep"
     layer = channel_layer(role_settings(settings, "channels"), prefix="tk")
@@ -167,6 +169,7 @@ def test_sentinel_configuration_keeps_credentials_and_db(env) -> None:  # type: 
         {
             "sentinels": [("s1", 26379), ("s2", 26380), ("s3", 26379)],
             "master_name": "trackeep",
+            "connection_class": AsyncSentinelPrimaryConnection,
             "username": "app",
             "password": "s@cret",
             "socket_timeout": RedisChannelLayer.brpop_timeout + 1.0,
@@ -176,6 +179,24 @@ def test_sentinel_configuration_keeps_credentials_and_db(env) -> None:  # type: 
         }
     ]
     assert layer["CONFIG"]["prefix"] == "tk:ch"
+
+
+def test_sentinel_can_be_limited_to_some_roles(env) -> None:  # type: ignore[no-untyped-def]
+    settings = env(
+        REDIS_SENTINELS="s1:26379",
+        REDIS_SENTINEL_ROLES="state,channels",
+        REDIS_CACHE_URL="redis://redis-cache:6379/0",
+        REDIS_STATE_URL="redis://ignored:6379/0",
+    )
+    assert role_settings(settings, "cache").sentinels == ()
+    assert role_settings(settings, "state").sentinels == (("s1", 26379),)
+    assert role_settings(settings, "channels").sentinels == (("s1", 26379),)
+    cache = django_redis_cache(
+        role_settings(settings, "cache"), key_prefix="tk", ignore_exceptions=True, timeout=60
+    )
+    assert cache["LOCATION"] == "redis://redis-cache:6379/0"
+    with pytest.raises(ValueError, match="REDIS_SENTINEL_ROLES: unknown role"):
+        role_settings(env(REDIS_SENTINELS="s1", REDIS_SENTINEL_ROLES="state,queue"), "state")
 
 
 def test_unknown_role_is_rejected(env) -> None:  # type: ignore[no-untyped-def]

@@ -47,5 +47,13 @@ def slow_first_time(key: str) -> None:
 
 
 @jobs.job
+def sleep_between_records(key: str, seconds: float) -> None:
+    """Record the start, wait ``seconds`` (without Redis), record the end."""
+    _redis().rpush(key, "started")
+    time.sleep(seconds)
+    _redis().rpush(key, "finished")
+
+
+@jobs.job
 def tick() -> float:
     return time.time()
