@@ -27,7 +27,7 @@ import redis
 
 from bench.appservers import AppCluster
 from tests.server_logs import checked_cluster, checked_redis
-from tests.system.load import Receiver, Tally, accepted, request
+from tests.system.load import Receiver, Tally, accepted, request, suite_env
 from tools.redis_process import RedisProcess
 
 pytestmark = pytest.mark.slow
@@ -38,7 +38,6 @@ BREAKER_RESET_SECONDS = "3"
 SOCKET_CHECK_SECONDS = "2"
 REQUEST_JOIN_SECONDS = 40.0  # a load thread's last request
 PAUSE_BETWEEN_REQUESTS = 0.05  # per load thread: bounded load on a shared 2-core machine
-UNLIMITED = {"limit": 1_000_000}
 PAGES = (
     "/",
     "/content/notes/",
@@ -74,18 +73,13 @@ def scenario(cluster_database: dict[str, Any], redis_key_prefix: str, tmp_path: 
             redis_url=state.url,
             key_prefix=redis_key_prefix,
             http_server="gunicorn",
-            extra_env={
-                "REDIS_CACHE_URL": cache.url,
-                "REDIS_STATE_URL": state.url,
-                "REDIS_CHANNELS_URL": state.url,
-                "REDIS_BREAKER_RESET_SECONDS": BREAKER_RESET_SECONDS,
-                "MESSAGING_SOCKET_CHECK_SECONDS": SOCKET_CHECK_SECONDS,
-                "CONTENT_FETCH_METADATA": "false",
-                "READER_FETCH_PAGES": "false",
-                "RATE_LIMIT_POLICIES_JSON": json.dumps(
-                    {name: UNLIMITED for name in ("general", "search", "expensive", "messages")}
-                ),
-            },
+            extra_env=suite_env(
+                REDIS_CACHE_URL=cache.url,
+                REDIS_STATE_URL=state.url,
+                REDIS_CHANNELS_URL=state.url,
+                REDIS_BREAKER_RESET_SECONDS=BREAKER_RESET_SECONDS,
+                MESSAGING_SOCKET_CHECK_SECONDS=SOCKET_CHECK_SECONDS,
+            ),
             **cluster_database,
         )
         with checked_cluster(cluster):
