@@ -207,6 +207,7 @@ def test_an_import_whose_worker_is_killed_mid_run_is_taken_over_by_the_retry(
         DJANGO_SETTINGS_MODULE="trackeep.settings",
         DATABASE_URL=database_url(),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        READER_FETCH_PAGES="false",  # no reader-copy jobs queued ahead of the retried import
     )
     workers = [start("doomed-importer", ["jobs_worker", "--name", "doomed-importer"], env, tmp_path)]
     try:

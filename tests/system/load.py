@@ -29,12 +29,12 @@ UNLIMITED = {"limit": 1_000_000}
 
 
 def suite_env(**extra: str) -> dict[str, str]:
-    """Environment for a fault-suite cluster: no fetches from the internet, and the limits the load
-    would run into lifted (the load is bounded by the test, not refused by the app)."""
+    """Environment for a fault-suite cluster: no metadata fetch from the internet inside requests
+    (reader copies are still queued, on the state Redis; no worker runs them), and the limits the
+    load would run into lifted (the load is bounded by the test, not refused by the app)."""
     policies = {name: UNLIMITED for name in ("general", "search", "expensive", "messages")}
     return {
         "CONTENT_FETCH_METADATA": "false",
-        "READER_FETCH_PAGES": "false",
         "RATE_LIMIT_POLICIES_JSON": json.dumps(policies),
         **extra,
     }
