@@ -301,6 +301,8 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer, SocketUpkeep):
     async def membership_removed(self, message: dict[str, Any]) -> None:
         """The user left or was removed: stop listening to that conversation at once."""
         cid = message.get("conversation_id")
+        if cid == self._watched:
+            self.watch_nothing()
         if cid in self.conversations:
             self.conversations.discard(cid)
             await self.channel_layer.group_discard(keys.conversation_group(cid), self.channel_name)

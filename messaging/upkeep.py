@@ -14,7 +14,8 @@ A socket outlives the checks made at its handshake. ``SocketUpkeep`` (mixed into
   reconciles its unread badges with the database.
 - **Its conversation, caught up**: a socket opened on a conversation (``/ws/messages/<id>/``) notes
   the ids of the messages it forwarded, and at every check asks the database for that conversation's
-  messages above its checkpoint that are older than ``CATCH_UP_GRACE_SECONDS``; any it did not forward
+  messages above its checkpoint that are older than ``CATCH_UP_GRACE_SECONDS`` (while the user is
+still a member: a removal whose event was lost stops it too); any it did not forward
   are sent now as ``message.created``, and the checkpoint moves past them. A message whose live event
   was never published (the publishing process's layer breaker was open, the send timed out) therefore
   reaches the socket within one check, even when later messages did arrive live, which a ``sync``
@@ -60,10 +61,12 @@ def _signed_in_as(session_key: str) -> int | None:
 
 @database_sync_to_async
 def _not_forwarded(
-    conversation_id: int, checkpoint: int, forwarded: frozenset[int]
-) -> tuple[int, list[dict[str, Any]]]:
+    user_id: int, conversation_id: int, checkpoint: int, forwarded: frozenset[int]
+) -> tuple[int, list[dict[str, Any]]] | None:
     """The new checkpoint and the payloads of the settled messages above ``checkpoint`` that are not
-    among ``forwarded``."""
+    among ``forwarded``; None when the user is no longer a member."""
+    if not selectors.is_member(user_id, conversation_id):
+        return None
     settled = timezone.now() - timedelta(seconds=CATCH_UP_GRACE_SECONDS)
     ids = selectors.settled_ids_after(conversation_id, checkpoint, settled)
     missed = selectors.messages_by_ids(i for i in ids if i not in forwarded)
@@ -92,6 +95,10 @@ class SocketUpkeep:
         """Catch this socket up on ``conversation_id``'s messages above ``after_id`` (see above)."""
         self._watched, self._checkpoint, self._forwarded = conversation_id, after_id, set()
 
+    def watch_nothing(self) -> None:
+        """Stop catching up (the user left the conversation)."""
+        self._watched = None
+
     def note_forwarded(self, event: dict[str, Any]) -> None:
         """Remember a ``message.created`` of the watched conversation that went to the client."""
         if (
@@ -104,7 +111,13 @@ class SocketUpkeep:
     async def _catch_up(self) -> None:
         if self._watched is None:
             return
-        checkpoint, missed = await _not_forwarded(self._watched, self._checkpoint, frozenset(self._forwarded))
+        found = await _not_forwarded(
+            self.user.pk, self._watched, self._checkpoint, frozenset(self._forwarded)
+        )
+        if found is None:  # removed from the conversation (its "removed" event may have been lost)
+            self._watched = None
+            return
+        checkpoint, missed = found
         for data in missed:
             await self.send_json(payloads.envelope("message.created", self._watched, data))
         self._checkpoint = checkpoint

@@ -60,7 +60,7 @@ def is_retry() -> bool:
     """Inside a worker: is the running job a retry (an earlier run of it failed, or its worker died
     and it was abandoned)? False outside a job."""
     job = get_current_job()
-    function = declared(job.func_name) if job is not None else None
+    function = declared(job.func_name) if job is not None and job.func_name else None
     if job is None or function is None or job.retries_left is None:
         return False
     policy = retry_policy(options_of(function))

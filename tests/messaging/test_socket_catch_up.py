@@ -64,3 +64,14 @@ async def test_a_socket_without_after_is_not_sent_the_history_it_did_not_ask_for
     assert later.pk > earlier.pk
     assert await socket.receive_nothing(timeout=1)  # several checks: nothing caught up, no duplicate
     await socket.disconnect()
+
+
+async def test_a_member_removed_while_the_layer_was_skipped_is_not_caught_up(alice: Any, bob: Any) -> None:
+    group = await database_sync_to_async(services.create_group)(bob, "Team", [alice])
+    socket = await connected(f"/ws/messages/{group.pk}/?after=0", await sync_to_async(session_key_for)(alice))
+    await next_event(socket, "sync.complete")
+    open_the_layer_breaker()  # the removal's event to alice's socket is lost
+    await database_sync_to_async(services.remove_member)(bob, group.pk, alice.pk)
+    await send(bob, group.pk, "after alice left")
+    assert await socket.receive_nothing(timeout=1.5)  # several checks: the database says she left
+    await socket.disconnect()
