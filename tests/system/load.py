@@ -112,6 +112,7 @@ class Receiver(threading.Thread):
         self.origin = ws_url.replace("ws://", "http://", 1)
         self.live: set[int] = set()
         self.replayed: set[int] = set()
+        self.late: set[int] = set()  # arrived after a newer one: the socket's catch-up from the database
         self.last_id = 0
         self.connects = 0
         self.resyncs = 0
@@ -149,6 +150,8 @@ class Receiver(threading.Thread):
                     message_id = int(event["data"]["id"])
                     with self.lock:
                         (self.replayed if syncing else self.live).add(message_id)
+                        if message_id < self.last_id:
+                            self.late.add(message_id)
                         self.last_id = max(self.last_id, message_id)
                 elif kind == "sync.complete":
                     syncing = bool(event["data"]["has_more"])

@@ -246,6 +246,7 @@ def test_cache_and_state_redis_stopped_frozen_and_restarted_empty_under_load(sce
         f"total: {s.tally.requests} requests {dict(s.tally.statuses)}; messages sent {s.sends}, "
         f"accepted {len(sent)}, stored {len(sent & set(stored['messages']))}, "
         f"delivered {len(sent & receiver.delivered)} ({len(sent & receiver.live)} live, "
+        f"{len(sent & receiver.late)} of them late, "
         f"{receiver.connects} socket connects {dict(receiver.failures)}, {receiver.resyncs} resyncs); "
         f"notes accepted {len(s.tally.accepted.get('note', []))}, "
         f"bookmarks accepted {len(s.tally.accepted.get('bookmark', []))}"
