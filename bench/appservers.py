@@ -158,16 +158,8 @@ class AppCluster:
             return [sys.executable, "-m", "gunicorn", "trackeep.wsgi:application",
                     "--bind", f"127.0.0.1:{port}", "--workers", str(self.gunicorn_workers),
                     *shipped_gunicorn_flags()]  # fmt: skip
-        return [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "trackeep.asgi:application",
-        ]
+        return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+                "trackeep.asgi:application"]  # fmt: skip
 
     def start(self) -> AppCluster:
         if self.database_url is None:
@@ -191,11 +183,7 @@ class AppCluster:
 
     def _spawn(self, index: int) -> None:
         for server in self._servers():
-            port = (
-                self.ports[index]
-                if server == "gunicorn" or self.http_server == "daphne"
-                else self.ws_ports[index]
-            )
+            port = self.ports[index] if server == "gunicorn" else self.ws_ports[index]
             with self.log_path(index, server).open("ab") as out:
                 self._procs[(index, server)] = subprocess.Popen(
                     self._command(server, port), cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT

@@ -2,7 +2,7 @@
 (the job ``content.jobs.run_import``) reads it and adds its items.
 
 Items are added ``CHUNK_SIZE`` at a time, each chunk in its own transaction with its own
-``content_changed`` event, so the search receiver indexes a chunk in the transaction that adds it:
+``content_changed`` event, so the search receiver indexes a chunk as soon as its transaction commits:
 what an interrupted import committed is searchable, and running the file again skips it as
 duplicates and adds the rest. Each chunk's transaction also records on the run's row the progress
 its status page shows, so the row always counts exactly the committed items. A Trackeep archive is
