@@ -2,8 +2,9 @@
 
 On SQLite every cluster starts from a copy of one migrated template file per test session (shared
 with the messaging tests). On PostgreSQL (``DATABASE_URL``) the cluster's processes use the test's own
-database, which pytest-django has migrated; the test is transactional, so what the processes wrote is
-flushed afterwards.
+database, which pytest-django has migrated; the test must be marked
+``django_db(transaction=True)``, so what the processes wrote is flushed afterwards (a test that only
+requests the fixture would run in a transaction the processes cannot see and roll nothing back).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from tests.server_logs import checked_cluster, checked_redis
 from tests.system.load import Receiver, Tally, request, suite_env
 from tools.redis_process import RedisProcess
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # PostgreSQL: see conftest
 
 MESSAGES = 500
 SENDERS = 20

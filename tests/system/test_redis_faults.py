@@ -30,7 +30,7 @@ from tests.server_logs import checked_cluster, checked_redis
 from tests.system.load import Receiver, Tally, accepted, request, suite_env
 from tools.redis_process import RedisProcess
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # PostgreSQL: see conftest
 
 OUTAGE_SECONDS = 3  # how long each fault lasts
 RECOVERY_BOUND_SECONDS = 45.0  # generous: the breaker's reset and the sockets' check are 3 s here
@@ -203,37 +203,55 @@ def recovered(s: Scenario, role: str, receiver: Receiver) -> bool:
     return probe in receiver.live
 
 
+@dataclass
+class Phase:
+    """One fault's share of the load: the statuses, sends and accepted message ids while it lasted
+    (from the fault to one second after recovery), and the recovery time."""
+
+    name: str
+    statuses: Counter[str]
+    sends: int
+    accepted: set[int]
+    recovery: float
+
+    def line(self, stored: set[int], delivered: set[int]) -> str:
+        return (
+            f"{self.name}: {sum(self.statuses.values())} requests {dict(self.statuses)}; messages sent "
+            f"{self.sends}, accepted {len(self.accepted)}, stored {len(self.accepted & stored)}, "
+            f"delivered {len(self.accepted & delivered)}; recovery {self.recovery:.1f} s"
+        )
+
+
+def run_fault(s: Scenario, role: str, fault: str, receiver: Receiver) -> Phase:
+    """Apply ``fault`` to ``role`` under the running load and wait for the recovery."""
+    name = f"{role} Redis {fault}"
+    statuses_before, sends_before = Counter(s.tally.statuses), s.sends
+    accepted_before = len(s.tally.accepted.get("message", []))
+    FAULTS[fault](s.roles[role])
+    back = time.monotonic()
+    while not recovered(s, role, receiver):
+        assert time.monotonic() - back < RECOVERY_BOUND_SECONDS, f"{name}: no recovery"
+        time.sleep(0.2)
+    recovery = time.monotonic() - back
+    time.sleep(1)  # load on the recovered service before the next fault
+    statuses = Counter(s.tally.statuses)
+    statuses.subtract(statuses_before)
+    accepted = set(s.tally.accepted.get("message", [])[accepted_before:])
+    return Phase(name, +statuses, s.sends - sends_before, accepted, recovery)
+
+
 def test_cache_and_state_redis_stopped_frozen_and_restarted_empty_under_load(scenario: Scenario) -> None:
     s = scenario
     receiver = Receiver(s.cluster.ws_url(0, ""), s.alice["session"], s.conversation)
     receiver.start()
     stop = threading.Event()
     threads = load(s, stop)
-    report: list[str] = []
-    recoveries: dict[str, float] = {}
+    phases: list[Phase] = []
     try:
         time.sleep(2)  # the load runs before the first fault
         for role in ("cache", "state"):
-            for fault, apply in FAULTS.items():
-                name = f"{role} Redis {fault}"
-                statuses_before = Counter(s.tally.statuses)
-                messages_before = len(s.tally.accepted.get("message", []))
-                sends_before = s.sends
-                apply(s.roles[role])
-                back = time.monotonic()
-                while not recovered(s, role, receiver):
-                    assert time.monotonic() - back < RECOVERY_BOUND_SECONDS, f"{name}: no recovery"
-                    time.sleep(0.2)
-                recoveries[name] = time.monotonic() - back
-                time.sleep(1)  # load on the recovered service before the next fault
-                statuses = Counter(s.tally.statuses)
-                statuses.subtract(statuses_before)
-                report.append(
-                    f"{name}: {sum(statuses.values())} requests {dict(+statuses)}, "
-                    f"messages sent {s.sends - sends_before}, "
-                    f"accepted {len(s.tally.accepted.get('message', [])) - messages_before}, "
-                    f"recovery {recoveries[name]:.1f} s"
-                )
+            for fault in FAULTS:
+                phases.append(run_fault(s, role, fault, receiver))
     finally:
         stop.set()
         for thread in threads:
@@ -242,11 +260,13 @@ def test_cache_and_state_redis_stopped_frozen_and_restarted_empty_under_load(sce
     missing_live = receiver.wait_for(sent, timeout=20)
     receiver.stop()
     stored = s.cluster.stored({"user_id": s.alice["id"], "conversation": s.conversation})
+    stored_messages = set(stored["messages"])
+    report = [phase.line(stored_messages, receiver.delivered) for phase in phases]
     report.append(
         f"total: {s.tally.requests} requests {dict(s.tally.statuses)}; messages sent {s.sends}, "
-        f"accepted {len(sent)}, stored {len(sent & set(stored['messages']))}, "
+        f"accepted {len(sent)}, stored {len(sent & stored_messages)}, "
         f"delivered {len(sent & receiver.delivered)} ({len(sent & receiver.live)} live, "
-        f"{len(sent & receiver.late)} of them late, "
+        f"{len(sent & receiver.late)} of them late, {len(sent & receiver.replayed)} replayed; "
         f"{receiver.connects} socket connects {dict(receiver.failures)}, {receiver.resyncs} resyncs); "
         f"notes accepted {len(s.tally.accepted.get('note', []))}, "
         f"bookmarks accepted {len(s.tally.accepted.get('bookmark', []))}"
@@ -257,5 +277,5 @@ def test_cache_and_state_redis_stopped_frozen_and_restarted_empty_under_load(sce
     assert set(s.tally.statuses) <= {"200", "201", "302"}, s.tally.statuses  # no timeout, no reset
     assert not set(s.tally.accepted.get("note", [])) - set(stored["notes"])
     assert not set(s.tally.accepted.get("bookmark", [])) - set(stored["bookmarks"])
-    assert not sent - set(stored["messages"])
+    assert not sent - stored_messages
     assert not missing_live, f"accepted but never delivered: {sorted(missing_live)}"

@@ -17,7 +17,7 @@ from bench.appservers import AppCluster, http_json
 from tests.server_logs import checked_cluster, checked_redis
 from tools.redis_process import RedisProcess
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # PostgreSQL: see conftest
 GENERAL_LIMIT = 40
 
 
