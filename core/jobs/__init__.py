@@ -19,7 +19,8 @@ Workers run ``manage.py rqworker --with-scheduler default low``; the periodic jo
 ``manage.py jobs_scheduler``.
 """
 
-from core.jobs.queueing import enqueue, enqueue_on_commit, get_queue, is_retry
+from core.jobs.attempts import is_retry
+from core.jobs.queueing import enqueue, enqueue_on_commit, get_queue
 from core.jobs.registry import UndeclaredJob, job, periodic_jobs, register_periodic
 
 __all__ = [

@@ -21,9 +21,9 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from redis.client import Pipeline
 from rq import Queue, Retry
-from rq.job import Job, get_current_job
+from rq.job import Job
 
-from core.jobs.registry import JobOptions, declared, job_name, options_of
+from core.jobs.registry import JobOptions, job_name, options_of
 
 logger = logging.getLogger(__name__)
 
@@ -54,17 +54,6 @@ def retry_policy(options: JobOptions) -> Retry | None:
         return None
     backoff = options.backoff if options.backoff is not None else settings.JOBS_RETRY_BACKOFF_SECONDS
     return Retry(max=retries, interval=list(backoff))
-
-
-def is_retry() -> bool:
-    """Inside a worker: is the running job a retry (an earlier run of it failed, or its worker died
-    and it was abandoned)? False outside a job."""
-    job = get_current_job()
-    function = declared(job.func_name) if job is not None and job.func_name else None
-    if job is None or function is None or job.retries_left is None:
-        return False
-    policy = retry_policy(options_of(function))
-    return policy is not None and job.retries_left < policy.max
 
 
 def enqueue_call(
