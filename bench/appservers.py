@@ -1,8 +1,16 @@
-"""Start several Trackeep app servers (Daphne) that share one Redis and one SQLite database file.
+"""Start several Trackeep app servers that share Redis and one database.
 
-Used by the cross-instance messaging tests, the browser test and ``bench.fanout``: every instance is a
-separate process, so a message only reaches a socket on another instance through the Redis channel
-layer. Everything listens on 127.0.0.1 and is stopped by ``stop()`` (or the context manager).
+Used by the cross-instance messaging tests, the fault suite (tests/system), the browser test and
+``bench.fanout``: every instance is a separate process, so a message only reaches a socket on another
+instance through the Redis channel layer. Everything listens on 127.0.0.1 and is stopped by ``stop()``
+(or the context manager).
+
+An instance is one Daphne process serving HTTP and WebSockets (``http_server="daphne"``), or, as
+docker-compose.yml runs it, gunicorn serving HTTP with the Dockerfile's flags plus a Daphne for the
+sockets (``http_server="gunicorn"``): ``url()`` then names gunicorn's port and ``ws_url()`` Daphne's.
+``stop_instance()`` and ``start_instance()`` restart one instance on the same ports. ``extra_env``
+reaches every process (separate cache and state Redis URLs, limits), and ``database_url`` replaces the
+SQLite file with another database (a PostgreSQL test database that is already migrated).
 
 The database is a migrated SQLite file in a temporary directory, in WAL mode, opened with
 ``transaction_mode=IMMEDIATE`` and a busy timeout so that concurrent writers from several processes
@@ -26,12 +34,13 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from bench.stack import shipped_gunicorn_flags
 from tools.redis_process import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-STARTUP_TIMEOUT_SECONDS = 30.0
+STARTUP_TIMEOUT_SECONDS = 120.0  # several servers importing Django at once on a busy machine
 STOP_TIMEOUT_SECONDS = 10.0
 
 
@@ -39,7 +48,9 @@ def _database_url(path: Path) -> str:
     return f"sqlite:///{path}?timeout=30&transaction_mode=IMMEDIATE"
 
 
-def base_env(database: Path, redis_url: str, key_prefix: str) -> dict[str, str]:
+def base_env(
+    database: Path, redis_url: str, key_prefix: str, database_url: str | None = None
+) -> dict[str, str]:
     """The environment of every process of one cluster (servers, migrations, seeding)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
     env.update(
@@ -47,7 +58,7 @@ def base_env(database: Path, redis_url: str, key_prefix: str) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "trackeep.settings",
             "TRACKEEP_MODE": "development",
             "DEBUG": "false",
-            "DATABASE_URL": _database_url(database),
+            "DATABASE_URL": database_url or _database_url(database),
             "REDIS_URL": redis_url,
             "REDIS_KEY_PREFIX": key_prefix,
             "LOG_LEVEL": "WARNING",
@@ -85,21 +96,38 @@ def _wait_for_http(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"app server did not answer {url} within {STARTUP_TIMEOUT_SECONDS}s")
 
 
+def _terminate(procs: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM ``procs`` (gunicorn and Daphne shut down gracefully), SIGKILL what outlives the timeout."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 @dataclass
 class AppCluster:
-    """``instances`` Daphne processes on free loopback ports, one database file, one Redis."""
+    """``instances`` app instances on free loopback ports, one database, Redis as configured."""
 
     redis_url: str
     key_prefix: str
     instances: int = 2
     template: Path | None = None  # an already migrated database file to copy (saves the migrations)
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="tk-cluster-")))
-    ports: list[int] = field(default_factory=list)
-    _procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    # "daphne": one Daphne per instance for everything; "gunicorn": gunicorn for HTTP + Daphne for sockets.
+    http_server: Literal["daphne", "gunicorn"] = "daphne"
+    gunicorn_workers: int = 2
+    extra_env: dict[str, str] = field(default_factory=dict)
+    database_url: str | None = None  # instead of the SQLite file (already migrated; not copied)
+    ports: list[int] = field(default_factory=list)  # HTTP, per instance
+    ws_ports: list[int] = field(default_factory=list)  # WebSocket (Daphne), per instance
+    _procs: dict[tuple[int, str], subprocess.Popen[bytes]] = field(default_factory=dict)
     # Each server's log (name -> text) as it was after stop(), which removes the work directory.
     final_logs: dict[str, str] = field(default_factory=dict)
-    # Added to every process's environment (e.g. REDIS_SENTINELS for the failover test).
-    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def database(self) -> Path:
@@ -107,48 +135,89 @@ class AppCluster:
 
     @property
     def env(self) -> dict[str, str]:
-        return {**base_env(self.database, self.redis_url, self.key_prefix), **self.extra_env}
+        env = base_env(self.database, self.redis_url, self.key_prefix, self.database_url)
+        env.update(self.extra_env)
+        return env
 
     def url(self, index: int, path: str = "/") -> str:
         return f"http://127.0.0.1:{self.ports[index]}{path}"
 
     def ws_url(self, index: int, path: str) -> str:
-        return f"ws://127.0.0.1:{self.ports[index]}{path}"
+        return f"ws://127.0.0.1:{self.ws_ports[index]}{path}"
 
-    def log_path(self, index: int) -> Path:
-        """Where instance ``index`` writes its output (stdout and stderr)."""
-        return self.workdir / f"daphne-{index}.log"
+    def log_path(self, index: int, server: str = "daphne") -> Path:
+        """Where ``server`` ("daphne" or "gunicorn") of instance ``index`` writes stdout and stderr
+        (appended to across restarts of the instance)."""
+        return self.workdir / f"{server}-{index}.log"
+
+    def _servers(self) -> tuple[str, ...]:
+        return ("daphne",) if self.http_server == "daphne" else ("gunicorn", "daphne")
+
+    def _command(self, server: str, port: int) -> list[str]:
+        if server == "gunicorn":
+            return [sys.executable, "-m", "gunicorn", "trackeep.wsgi:application",
+                    "--bind", f"127.0.0.1:{port}", "--workers", str(self.gunicorn_workers),
+                    *shipped_gunicorn_flags()]  # fmt: skip
+        return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+                "trackeep.asgi:application"]  # fmt: skip
 
     def start(self) -> AppCluster:
-        if self.template is not None:
-            shutil.copyfile(self.template, self.database)
-        else:
-            migrate(self.database, self.redis_url, self.key_prefix)
+        if self.database_url is None:
+            if self.template is not None:
+                shutil.copyfile(self.template, self.database)
+            else:
+                migrate(self.database, self.redis_url, self.key_prefix)
         try:
+            for _ in range(self.instances):
+                http_port = free_port()
+                self.ports.append(http_port)
+                self.ws_ports.append(http_port if self.http_server == "daphne" else free_port())
             for index in range(self.instances):
-                port = free_port()
-                with self.log_path(index).open("wb") as out:
-                    proc = subprocess.Popen(
-                        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                         "trackeep.asgi:application"],
-                        cwd=ROOT,
-                        env=self.env,
-                        stdout=out,
-                        stderr=subprocess.STDOUT,
-                    )  # fmt: skip
-                self._procs.append(proc)
-                self.ports.append(port)
-            for index, proc in enumerate(self._procs):
-                _wait_for_http(self.url(index, "/healthz"), proc, self.log_path(index))
+                self._spawn(index)
+            for index in range(self.instances):
+                self._wait(index)
         except BaseException:
             self.stop()
             raise
         return self
 
+    def _spawn(self, index: int) -> None:
+        for server in self._servers():
+            port = self.ports[index] if server == "gunicorn" else self.ws_ports[index]
+            with self.log_path(index, server).open("ab") as out:
+                self._procs[(index, server)] = subprocess.Popen(
+                    self._command(server, port), cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
+                )
+
+    def _wait(self, index: int) -> None:
+        for server in self._servers():
+            port = self.ws_ports[index] if server == "daphne" else self.ports[index]
+            proc = self._procs[(index, server)]
+            _wait_for_http(f"http://127.0.0.1:{port}/healthz", proc, self.log_path(index, server))
+
+    def stop_instance(self, index: int) -> None:
+        """SIGTERM every server of instance ``index`` (SIGKILL after ``STOP_TIMEOUT_SECONDS``) and wait."""
+        procs = [
+            self._procs.pop((index, server)) for server in self._servers() if (index, server) in self._procs
+        ]
+        _terminate(procs)
+
+    def start_instance(self, index: int) -> None:
+        """Start instance ``index`` again on its ports and wait until it answers."""
+        self._spawn(index)
+        self._wait(index)
+
     def seed(self, spec: dict[str, Any]) -> dict[str, Any]:
         """Run ``seed_database(spec)`` in a subprocess against this cluster's database."""
+        return self._run_module("seed", spec)
+
+    def stored(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """Run ``stored_rows(spec)`` in a subprocess: what the database holds (any database engine)."""
+        return self._run_module("stored", spec)
+
+    def _run_module(self, command: str, spec: dict[str, Any]) -> dict[str, Any]:
         result = subprocess.run(
-            [sys.executable, "-m", "bench.appservers", "seed"],
+            [sys.executable, "-m", "bench.appservers", command],
             cwd=ROOT,
             env=self.env,
             input=json.dumps(spec).encode(),
@@ -157,19 +226,11 @@ class AppCluster:
             timeout=300,
         )
         if result.returncode != 0:
-            raise RuntimeError(f"seeding failed:\n{result.stderr.decode()[-3000:]}")
+            raise RuntimeError(f"{command} failed:\n{result.stderr.decode()[-3000:]}")
         return dict(json.loads(result.stdout))
 
     def stop(self) -> None:
-        for proc in self._procs:
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in self._procs:
-            try:
-                proc.wait(timeout=STOP_TIMEOUT_SECONDS)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        _terminate(list(self._procs.values()))
         self._procs.clear()
         self.final_logs = {
             log.name: log.read_text(errors="replace") for log in sorted(self.workdir.glob("*.log"))
@@ -238,7 +299,28 @@ def seed_database(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def stored_rows(spec: dict[str, Any]) -> dict[str, Any]:
+    """The titles of the notes and bookmarks of user ``spec["user_id"]`` and the message ids of
+    conversation ``spec["conversation"]``, as the database holds them."""
+    import django
+
+    django.setup()
+    from content.models import Bookmark, Note
+    from messaging.models import Message
+
+    owner = spec["user_id"]
+    return {
+        "notes": list(Note.objects.filter(owner_id=owner).values_list("title", flat=True)),
+        "bookmarks": list(Bookmark.objects.filter(owner_id=owner).values_list("title", flat=True)),
+        "messages": list(
+            Message.objects.filter(conversation_id=spec["conversation"]).values_list("pk", flat=True)
+        ),
+    }
+
+
+COMMANDS = {"seed": seed_database, "stored": stored_rows}
+
 if __name__ == "__main__":
-    if sys.argv[1:] != ["seed"]:
-        sys.exit("usage: python -m bench.appservers seed < spec.json")
-    json.dump(seed_database(json.load(sys.stdin)), sys.stdout)
+    if len(sys.argv) != 2 or sys.argv[1] not in COMMANDS:
+        sys.exit("usage: python -m bench.appservers seed|stored < spec.json")
+    json.dump(COMMANDS[sys.argv[1]](json.load(sys.stdin)), sys.stdout)

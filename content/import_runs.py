@@ -2,10 +2,17 @@
 (the job ``content.jobs.run_import``) reads it and adds its items.
 
 Items are added ``CHUNK_SIZE`` at a time, each chunk in its own transaction with its own
-``content_changed`` event, so the search receiver indexes a chunk in the transaction that adds it:
+``content_changed`` event, so the search receiver indexes a chunk as soon as its transaction commits:
 what an interrupted import committed is searchable, and running the file again skips it as
-duplicates and adds the rest. After each chunk the run's row records the progress its status page
-shows. A Trackeep archive is restored in one transaction (its items refer to each other by id).
+duplicates and adds the rest. Each chunk's transaction also records on the run's row the progress
+its status page shows, so the row always counts exactly the committed items. A Trackeep archive is
+restored in one transaction (its items refer to each other by id).
+
+A worker killed mid-run (SIGKILL, out of memory, a lost host) leaves the run "Importing"; RQ retries
+the abandoned job (``content.jobs.run_import``), and the retry takes the run over and goes on after
+the items its row counts, keeping the counts so far. The chunk committed last is announced again, in
+case the worker died between its commit and its event (which indexes it for search). An archive
+starts again: nothing of it committed.
 
 The parse of a browser bookmark file is bounded by ``CONTENT_IMPORT_PARSE_SECONDS``: Python's
 HTMLParser is quadratic on some malformed input before 3.11.14 (CVE-2025-6069), so a hostile file
@@ -88,9 +95,10 @@ def _in_chunks(
 ) -> int:
     """Add ``entries`` a chunk at a time (each chunk commits alone), recording progress after each."""
     for start in range(0, len(entries), CHUNK_SIZE):
-        add(entries[start : start + CHUNK_SIZE])
-        done += len(entries[start : start + CHUNK_SIZE])
-        _save_progress(run, result, done)
+        with transaction.atomic():  # the chunk and the progress that counts it commit together
+            add(entries[start : start + CHUNK_SIZE])
+            done += len(entries[start : start + CHUNK_SIZE])
+            _save_progress(run, result, done)
     return done
 
 
@@ -106,7 +114,8 @@ def _read_bookmarks(data: bytes, result: ImportResult) -> list[Any]:
         ) from error
 
 
-def _run(run: ImportRun, result: ImportResult) -> None:
+def _run(run: ImportRun, result: ImportResult, committed: int) -> None:
+    """Import the run's file; the first ``committed`` items are already in (a resumed run)."""
     owner = run.owner
     if run.what == "archive":
         with default_storage.open(run.blob, "rb") as upload:  # open while files are restored from it
@@ -129,20 +138,40 @@ def _run(run: ImportRun, result: ImportResult) -> None:
         except (ExportError, KeyError) as error:
             raise ImportFailed(str(error) if isinstance(error, ExportError) else "Unknown app.") from error
     run.total = len(bookmarks) + len(notes)
-    _save_progress(run, result, 0)
-    done = _in_chunks(run, result, bookmarks, lambda part: services.import_bookmarks(owner, part, result), 0)
-    _in_chunks(run, result, notes, lambda part: services.import_notes(owner, part, result), done)
+    committed = min(committed, run.total)
+    _save_progress(run, result, committed)
+    skip_notes = max(0, committed - len(bookmarks))
+    if committed:  # the last chunk that committed may have missed its event: announce it again
+        last = max(0, committed - CHUNK_SIZE)
+        services.announce_imported(
+            owner, bookmarks[last:committed], notes[max(0, last - len(bookmarks)) : skip_notes]
+        )
+    done = _in_chunks(
+        run,
+        result,
+        bookmarks[committed:],
+        lambda part: services.import_bookmarks(owner, part, result),
+        committed,
+    )
+    _in_chunks(run, result, notes[skip_notes:], lambda part: services.import_notes(owner, part, result), done)
 
 
-def execute(run_id: int) -> None:
-    """Run the queued import ``run_id`` (the job's body); a run already started is left alone."""
-    claimed = ImportRun.objects.filter(pk=run_id, status=ImportRun.QUEUED).update(status=ImportRun.RUNNING)
+def execute(run_id: int, *, resume: bool = False) -> None:
+    """Run the queued import ``run_id`` (the job's body). A run already started is left alone, unless
+    ``resume``: the retry of a job whose worker died takes its run over and goes on from there."""
+    claimable = [ImportRun.QUEUED, ImportRun.RUNNING] if resume else [ImportRun.QUEUED]
+    claimed = ImportRun.objects.filter(pk=run_id, status__in=claimable).update(status=ImportRun.RUNNING)
     if not claimed:
         return
     run = ImportRun.objects.select_related("owner").get(pk=run_id)
     result = ImportResult()
+    committed = 0
+    if resume and run.what != "archive":
+        committed = run.processed
+        result.added.update(run.added)  # what the committed chunks added; the parse counts the rest
+        result.duplicates.update(run.duplicates)
     try:
-        _run(run, result)
+        _run(run, result, committed)
     except ImportFailed as error:
         _save_progress(run, result, run.processed, status=ImportRun.FAILED, error=str(error))
     except Exception:

@@ -803,6 +803,20 @@ def import_bookmarks(owner: Any, entries: Sequence[BookmarkEntry], result: Impor
     return result
 
 
+def announce_imported(owner: Any, bookmarks: Sequence[BookmarkEntry], notes: Sequence[NoteEntry]) -> None:
+    """Announce again the owner's items these entries added (a resumed import: the last chunk before
+    the interruption committed, but the worker may have died before its event reached search)."""
+    bookmark_ids = Bookmark.objects.filter(
+        owner_id=owner.pk, url_hash__in={url_hash(entry.url) for entry in bookmarks}
+    ).values_list("pk", flat=True)
+    note_ids = Note.objects.filter(owner_id=owner.pk, title__in={entry.title for entry in notes}).values_list(
+        "pk", flat=True
+    )
+    _changed(
+        owner.pk, Change("bookmark", tuple(bookmark_ids), UPDATED), Change("note", tuple(note_ids), UPDATED)
+    )
+
+
 def import_notes(owner: Any, entries: Sequence[NoteEntry], result: ImportResult) -> ImportResult:
     """Add imported text items as notes, skipping any the owner already has with the same title and
     content (so importing a file twice adds nothing)."""

@@ -128,8 +128,11 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer, SocketUpkeep):
             await self.join_conversation(conversation_id)
         await self.accept()
         sockets.opened(self)
-        self.start_upkeep()
         after_id = self._query_after()
+        if conversation_id is not None:
+            latest = database_sync_to_async(selectors.latest_message_id)
+            self.watch(conversation_id, after_id if after_id is not None else await latest(conversation_id))
+        self.start_upkeep()
         if conversation_id is not None and after_id is not None:
             await self._replay(conversation_id, after_id)
 
@@ -151,7 +154,9 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer, SocketUpkeep):
         """Replay the messages after ``after_id`` as ``message.created``, oldest first."""
         messages, has_more = await _backfill(conversation_id, after_id)
         for data in messages:
-            await self.send_json(payloads.envelope("message.created", conversation_id, data))
+            event = payloads.envelope("message.created", conversation_id, data)
+            self.note_forwarded(event)
+            await self.send_json(event)
         last = messages[-1]["id"] if messages else after_id
         await self.send_json(
             payloads.envelope("sync.complete", conversation_id, {"last_id": last, "has_more": has_more})
@@ -288,6 +293,7 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer, SocketUpkeep):
 
     async def tk_event(self, message: dict[str, Any]) -> None:
         """An envelope for this socket: forward it as it is."""
+        self.note_forwarded(message["event"])
         await self.send_json(message["event"])
 
     async def session_revoked(self, message: dict[str, Any]) -> None:
@@ -298,6 +304,8 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer, SocketUpkeep):
     async def membership_removed(self, message: dict[str, Any]) -> None:
         """The user left or was removed: stop listening to that conversation at once."""
         cid = message.get("conversation_id")
+        if cid == self._watched:
+            self.watch_nothing()
         if cid in self.conversations:
             self.conversations.discard(cid)
             await self.channel_layer.group_discard(keys.conversation_group(cid), self.channel_name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -114,6 +115,30 @@ def after(conversation_id: int, after_id: int, limit: int = BACKFILL_LIMIT) -> M
     qs = messages_queryset().filter(conversation_id=conversation_id, id__gt=after_id).order_by("id")
     rows = list(qs[: limit + 1])
     return MessagePage(messages=rows[:limit], has_more=len(rows) > limit)
+
+
+def settled_ids_after(
+    conversation_id: int, after_id: int, created_before: datetime, limit: int = BACKFILL_LIMIT
+) -> list[int]:
+    """Ids of the oldest ``limit`` messages above ``after_id`` created before ``created_before``
+    (a socket's catch-up: messages old enough that their live event, if any, has arrived)."""
+    qs = Message.objects.filter(
+        conversation_id=conversation_id, id__gt=after_id, created_at__lt=created_before
+    )
+    return list(qs.order_by("id").values_list("id", flat=True)[:limit])
+
+
+def latest_message_id(conversation_id: int) -> int:
+    """The newest message id of a conversation, 0 when it has none."""
+    newest = (
+        Message.objects.filter(conversation_id=conversation_id).order_by("-id").values_list("id", flat=True)
+    )
+    return newest.first() or 0
+
+
+def messages_by_ids(ids: Iterable[int]) -> list[Message]:
+    """These messages, oldest first."""
+    return list(messages_queryset().filter(id__in=list(ids)).order_by("id"))
 
 
 def search(conversation_id: int, query: str, limit: int = SEARCH_LIMIT) -> list[Message]:

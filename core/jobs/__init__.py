@@ -19,6 +19,7 @@ Workers run ``manage.py rqworker --with-scheduler default low``; the periodic jo
 ``manage.py jobs_scheduler``.
 """
 
+from core.jobs.attempts import is_retry
 from core.jobs.outbox import enqueue_on_commit
 from core.jobs.queueing import enqueue, get_queue
 from core.jobs.registry import UndeclaredJob, job, periodic_jobs, register_periodic
@@ -28,6 +29,7 @@ __all__ = [
     "enqueue",
     "enqueue_on_commit",
     "get_queue",
+    "is_retry",
     "job",
     "periodic_jobs",
     "register_periodic",

@@ -5,6 +5,8 @@ as a failed run with a clear message within the parse bound, never a 500."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -179,3 +181,68 @@ def test_search_reindex_missing_indexes_only_what_the_index_lacks(client_of: Cli
         Bookmark.objects.filter(owner=owner).values_list("pk", flat=True)
     )
     assert {k: v for k, v in documents.values_list("object_id", "pk") if k in kept} == kept  # untouched
+
+
+def job_child(worker: JobProcess) -> int:
+    """The process running the worker's current job: its child in a process group of its own."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent, group = int(fields[1]), int(fields[2])
+        if parent == worker.pid and group != worker.pid:
+            return int(stat.parent.name)
+    raise AssertionError("the worker runs no job")
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_worker_is_killed_mid_run_is_taken_over_by_the_retry(
+    job_redis: RedisProcess, job_redis_url: str, tmp_path: Path
+) -> None:
+    env = subprocess_env(
+        job_redis_url,
+        tmp_path,
+        DJANGO_SETTINGS_MODULE="trackeep.settings",
+        DATABASE_URL=database_url(),
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        READER_FETCH_PAGES="false",  # no reader-copy jobs queued ahead of the retried import
+    )
+    workers = [start("doomed-importer", ["jobs_worker", "--name", "doomed-importer"], env, tmp_path)]
+    try:
+        owner = make_user()
+        client = signed_in(owner)
+        count = import_runs.CHUNK_SIZE * 6
+        response = client.post(reverse("content:import_bookmarks"), {"file": _upload(bookmark_file(count))})
+        assert response.status_code == 302
+        run = ImportRun.objects.get(owner=owner)
+
+        def first_chunk_committed() -> bool:
+            return ImportRun.objects.get(pk=run.pk).processed >= import_runs.CHUNK_SIZE
+
+        wait_for(first_chunk_committed, "the first chunk", workers, 60)
+        horse = job_child(workers[0])
+        workers[0].kill()  # the worker and the job's process die at once, as with the container
+        os.kill(horse, signal.SIGKILL)
+        run.refresh_from_db()
+        committed = run.processed
+        assert run.status == ImportRun.RUNNING and 0 < committed < count, (run.status, committed)
+        assert Bookmark.objects.filter(owner=owner).count() == committed  # the counter is exact
+
+        workers.append(start("rescuer", ["jobs_worker", "--name", "rescuer"], env, tmp_path))
+        wait_for(lambda: ImportRun.objects.get(pk=run.pk).finished, "the retried import", workers, 90)
+        run.refresh_from_db()
+        print(f"import of {count}: worker killed after {committed}; the retry finished {run.processed}")
+        assert (run.status, run.processed, run.total) == (ImportRun.DONE, count, count)
+        assert run.added == {"bookmark": count} and not run.duplicates  # nothing imported twice
+        ids = set(Bookmark.objects.filter(owner=owner).values_list("pk", flat=True))
+        indexed = SearchDocument.objects.filter(owner=owner, kind="bookmark").values_list(
+            "object_id", flat=True
+        )
+        assert len(ids) == count and set(indexed) == ids
+        assert not run.blob
+    finally:
+        for worker in workers:
+            worker.stop()
+    assert_clean_logs({worker.name: worker.checked_log() for worker in workers})

@@ -1,6 +1,6 @@
-"""Fault suite scenario 1: state shared across two app instances (Daphne processes on one database
-and one redis-server of the test's own): a session, a rate-limit budget, cache invalidation and
-messages made on one instance hold on the other."""
+"""Fault suite scenario 1: state shared across two app instances (as compose runs them: gunicorn for
+HTTP and Daphne for sockets, on one database and one redis-server of the test's own): a session, a
+rate-limit budget, cache invalidation and messages made on one instance hold on the other."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,20 +17,25 @@ from bench.appservers import AppCluster, http_json
 from tests.server_logs import checked_cluster, checked_redis
 from tools.redis_process import RedisProcess
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # PostgreSQL: see conftest
 GENERAL_LIMIT = 40
 
 
 @pytest.fixture
 def cluster(
-    migrated_database: Path,
+    cluster_database: dict[str, Any],
     redis_key_prefix: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[AppCluster]:
     monkeypatch.setenv("RATE_LIMIT_POLICIES_JSON", f'{{"general": {{"limit": {GENERAL_LIMIT}}}}}')
     with checked_redis(RedisProcess(data_dir=tmp_path / "redis")) as server:
-        app = AppCluster(redis_url=server.url, key_prefix=redis_key_prefix, template=migrated_database)
+        app = AppCluster(
+            redis_url=server.url,
+            key_prefix=redis_key_prefix,
+            http_server="gunicorn",
+            **cluster_database,
+        )
         with checked_cluster(app):
             yield app
 
