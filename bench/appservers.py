@@ -93,6 +93,7 @@ class AppCluster:
     key_prefix: str
     instances: int = 2
     template: Path | None = None  # an already migrated database file to copy (saves the migrations)
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. CHANNEL_LAYER, REDIS_CHANNELS_URL
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="tk-cluster-")))
     ports: list[int] = field(default_factory=list)
     _procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
@@ -105,7 +106,7 @@ class AppCluster:
 
     @property
     def env(self) -> dict[str, str]:
-        return base_env(self.database, self.redis_url, self.key_prefix)
+        return {**base_env(self.database, self.redis_url, self.key_prefix), **self.extra_env}
 
     def url(self, index: int, path: str = "/") -> str:
         return f"http://127.0.0.1:{self.ports[index]}{path}"

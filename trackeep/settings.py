@@ -176,8 +176,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Redis missed them (accounts/sessions/stale.py, credentials.py): one small query per interval.
 SESSION_REVOCATIONS_REFRESH_SECONDS = env.float("SESSION_REVOCATIONS_REFRESH_SECONDS", default=2.0)
 
+# Which channels-redis layer: "pubsub" or "lists" (docs/messaging.md, "Which channel layer").
+CHANNEL_LAYER = env.str("CHANNEL_LAYER", default="pubsub")
 CHANNEL_LAYERS = {
-    "default": channel_layer(REDIS_ROLES["channels"], prefix=REDIS_KEY_PREFIX)
+    "default": channel_layer(REDIS_ROLES["channels"], prefix=REDIS_KEY_PREFIX, kind=CHANNEL_LAYER)
     if REDIS_PUBSUB_ENABLED
     else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 }
