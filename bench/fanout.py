@@ -31,7 +31,9 @@ import datetime as dt
 import json
 import os
 import shutil
+import signal
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -321,6 +323,8 @@ def main() -> None:
         "--layers", default=",".join(LAYERS), help="CHANNEL_LAYER values to compare (comma separated)"
     )
     args = parser.parse_args()
+    # A SIGTERM unwinds like Ctrl-C, so the servers started here are stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.compare:
         compare(args.clients, args.messages, args.rounds, tuple(args.layers.split(",")))
         return
