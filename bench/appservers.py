@@ -94,6 +94,7 @@ class AppCluster:
     instances: int = 2
     template: Path | None = None  # an already migrated database file to copy (saves the migrations)
     extra_env: dict[str, str] = field(default_factory=dict)  # e.g. CHANNEL_LAYER, REDIS_CHANNELS_URL
+    workers: int = 0  # job workers (manage.py jobs_worker) next to the servers, on the same Redis
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="tk-cluster-")))
     ports: list[int] = field(default_factory=list)
     _procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
@@ -139,6 +140,13 @@ class AppCluster:
                 self.ports.append(port)
             for index, proc in enumerate(self._procs):
                 _wait_for_http(self.url(index, "/healthz"), proc, self.log_path(index))
+            for index in range(self.workers):
+                with (self.workdir / f"worker-{index}.log").open("wb") as out:
+                    command = [sys.executable, "manage.py", "jobs_worker", "--name", f"cluster-{index}"]
+                    worker = subprocess.Popen(
+                        command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
+                    )
+                self._procs.append(worker)
         except BaseException:
             self.stop()
             raise

@@ -284,8 +284,8 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer, SocketUpkeep):
     # --- messages from the channel layer ---------------------------------------------------------
 
     async def tk_event(self, message: dict[str, Any]) -> None:
-        """An envelope for this socket: forward it as it is."""
-        await self.send_json(message["event"])
+        """An event for this socket: forward its frame, serialised once by the sender."""
+        await self.send(text_data=message["text"])
 
     async def session_revoked(self, message: dict[str, Any]) -> None:
         """Some sessions of this user ended: close if this socket belongs to one of them."""

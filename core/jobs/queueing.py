@@ -81,12 +81,20 @@ def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Job:
     return enqueue_call(func, args, kwargs)
 
 
-def enqueue_on_commit(func: Callable[..., Any], *args: Any, using: str | None = None, **kwargs: Any) -> None:
+def enqueue_on_commit(
+    func: Callable[..., Any],
+    *args: Any,
+    using: str | None = None,
+    inline_if_refused: bool = False,
+    **kwargs: Any,
+) -> None:
     """Enqueue ``func(*args, **kwargs)`` when the current transaction on ``using`` commits.
 
     Outside a transaction it is sent at once. A function that is not a declared job, or arguments
     that are not JSON, fail here, in the caller. If Redis refuses the job at commit time the commit
-    stands and the failure is logged as an error (the job is not sent).
+    stands and the failure is logged as an error (the job is not sent), unless ``inline_if_refused``:
+    then the job runs right there, in this process, after the commit (for work that must not be
+    lost and is cheap enough to do in the request when the queue is away).
     """
     options_of(func)
     json.dumps([args, kwargs])  # TypeError now rather than after the commit
@@ -95,6 +103,10 @@ def enqueue_on_commit(func: Callable[..., Any], *args: Any, using: str | None = 
         try:
             enqueue_call(func, args, kwargs)
         except redis.RedisError as exc:
-            logger.error("Job %s was not enqueued after commit: %s", job_name(func), exc)
+            if not inline_if_refused:
+                logger.error("Job %s was not enqueued after commit: %s", job_name(func), exc)
+                return
+            logger.warning("Job %s was not enqueued (%s): running it here", job_name(func), exc)
+            func(*args, **kwargs)
 
     transaction.on_commit(send, using=using)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -248,7 +249,7 @@ async def test_a_broadcast_to_more_groups_than_pooled_connections_reaches_every_
     items = [broadcast.to_user(index, "notification.created", None, {"n": index}) for index in range(150)]
     await sync_to_async(broadcast.send_now)(items)
     received = [await asyncio.wait_for(layer.receive(channel), timeout=2) for channel in channels]
-    assert [m["event"]["data"]["n"] for m in received] == list(range(150))
+    assert [json.loads(m["text"])["data"]["n"] for m in received] == list(range(150))
 
 
 async def test_a_page_socket_listens_to_all_its_recent_conversations(
