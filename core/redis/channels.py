@@ -33,9 +33,11 @@ import asyncio
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any, cast
 
 import redis
+import redis.asyncio.client
 from channels_redis.core import RedisChannelLayer
 from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
 from channels_redis.utils import _wrap_close, create_pool
@@ -141,6 +143,22 @@ class TrackeepChannelLayer(MembershipEpoch, RedisChannelLayer):
         return [self.connection(index) for index in range(self.ring_size)]
 
 
+class _PubSub(redis.asyncio.client.PubSub):
+    """redis-py's PubSub, which subscribes again when its connection comes back, telling ``lost``.
+
+    A reconnect is not always an error the receive loop sees: a server that is back before the loop
+    next reads (a quick restart, a busy process) is reconnected to inside redis-py's retry."""
+
+    def __init__(self, pool: Any, lost: Callable[[], None]) -> None:
+        super().__init__(pool)
+        self._on_lost = lost
+
+    async def on_connect(self, connection: Any) -> None:
+        if self.subscribed:  # a first connection has nothing to subscribe to again
+            self._on_lost()
+        await super().on_connect(connection)
+
+
 class _Shard(RedisSingleShardConnection):
     """One Redis of the pub/sub layer: retrying connections, and a receive loop that waits through
     an outage (redis-py subscribes again when the connection is back) and counts it."""
@@ -151,7 +169,11 @@ class _Shard(RedisSingleShardConnection):
     def _ensure_redis(self) -> None:
         if self._redis is None:
             client = redis.asyncio.Redis(connection_pool=_retrying_pool(self.host))
-            self._redis, self._pubsub = client, client.pubsub()
+            self._redis, self._pubsub = client, _PubSub(client.connection_pool, self._lost)
+
+    def _lost(self) -> None:
+        """The subscriptions were away: whatever was published meanwhile is lost; sockets resync."""
+        self.channel_layer.channel_layer.receive_failures += 1
 
     def client(self) -> redis.asyncio.Redis:
         """This shard's client (for the marker check)."""
@@ -169,8 +191,7 @@ class _Shard(RedisSingleShardConnection):
                     await asyncio.sleep(0.1)
                 delay = RECEIVE_RETRY_SECONDS
             except LAYER_ERRORS as error:
-                # Whatever was published meanwhile is lost: the epoch moves, sockets resync.
-                self.channel_layer.channel_layer.receive_failures += 1
+                self._lost()
                 if delay == RECEIVE_RETRY_SECONDS:
                     logger.warning("channel layer subscription lost (%s); reconnecting", error)
                 await asyncio.sleep(delay)
