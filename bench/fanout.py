@@ -3,7 +3,9 @@
 ``python -m bench.fanout --clients 200 --messages 50`` starts a private redis-server (or uses
 ``--redis-url``), two Daphne instances sharing it and a SQLite file, creates one user per client plus
 a sender, puts them all in one group, connects every client's WebSocket (alternating instances), then
-posts the messages over HTTP (alternating instances) and times every delivery:
+posts one untimed warm-up message (it creates every member's notification, which a job worker
+writes: the next messages only update them, as in a conversation in use), then posts the messages
+over HTTP (alternating instances) and times every delivery:
 
 - latency: from just before the POST to the moment a client has parsed the ``message.created`` event
   (so it includes the request, the commit and the fan-out through the channel layer);
@@ -50,6 +52,7 @@ from tools.redis_process import RedisProcess
 
 CONNECT_CONCURRENCY = 20
 CONNECT_ATTEMPTS = 3
+WARM_UP = "warm-up"
 DELIVERY_TIMEOUT_SECONDS = 60.0
 CONNECT_TIMEOUT_SECONDS = 120.0
 LAYERS = ("lists", "pubsub")
@@ -83,6 +86,9 @@ class Results:
     # commands counted up to then are those of the deliveries, not of the sockets closing).
     all_delivered: asyncio.Event = field(default_factory=asyncio.Event)
     release: asyncio.Event = field(default_factory=asyncio.Event)
+    # The warm-up message's notification (one per member, written by the job worker) reached all.
+    notified: int = 0
+    all_notified: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -111,6 +117,10 @@ async def client(
                 break
             now, wall = time.perf_counter(), time.time()
             event = json.loads(raw)
+            if event["type"] == "notification.created" and event["data"]["excerpt"] == WARM_UP:
+                results.notified += 1
+                if results.notified == results.clients:
+                    results.all_notified.set()
             if event["type"] != "message.created" or not event["data"]["body"].startswith("bench "):
                 continue
             index = int(event["data"]["body"].split()[1])
@@ -190,6 +200,16 @@ async def run(
     print(f"connected {clients} sockets across {cluster.instances} instances in {took:.1f}s")
 
     sender = seeded["users"]["sender"]["session"]
+    # The first message of the group creates every member's notification; the next ones update it.
+    # That first one is not timed, so the figures are those of a conversation in use.
+    status, body = await asyncio.to_thread(
+        http_json, cluster.url(0, f"/messages/c/{group}/send/"), sender, {"body": WARM_UP}
+    )
+    if status != 201:
+        raise RuntimeError(f"send failed with {status}: {body!r}")
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(results.all_notified.wait(), DELIVERY_TIMEOUT_SECONDS)
+    print(f"warm-up message's notification reached {results.notified} of {clients} members")
     calls_before = command_calls(layer_redis) if layer_redis is not None else {}
     first_post = time.perf_counter()
     for index in range(messages):
