@@ -69,6 +69,7 @@ COMPARED = (
     "post_p95",
     "deliveries_per_second",
     "layer_commands_per_message",
+    "client_cpu_percent",
 )
 
 
@@ -211,6 +212,7 @@ async def run(
         await asyncio.wait_for(results.all_notified.wait(), DELIVERY_TIMEOUT_SECONDS)
     print(f"warm-up message's notification reached {results.notified} of {clients} members")
     calls_before = command_calls(layer_redis) if layer_redis is not None else {}
+    cpu_before = time.process_time()
     first_post = time.perf_counter()
     for index in range(messages):
         url = cluster.url(index % cluster.instances, f"/messages/c/{group}/send/")
@@ -222,6 +224,7 @@ async def run(
     with contextlib.suppress(TimeoutError):  # a delivery that never comes shows as missing below
         await asyncio.wait_for(results.all_delivered.wait(), DELIVERY_TIMEOUT_SECONDS)
     calls_after = command_calls(layer_redis) if layer_redis is not None else {}
+    client_cpu = time.process_time() - cpu_before
     results.release.set()
     counts = await asyncio.gather(*tasks)
 
@@ -246,6 +249,9 @@ async def run(
         "post_p50": percentile(posts, 50),
         "post_p95": percentile(posts, 95),
         "deliveries_per_second": delivered / elapsed,
+        # Share of one core this benchmark's own process used while timing: near 100 % means the
+        # client, not the servers, set the pace.
+        "client_cpu_percent": 100 * client_cpu / elapsed,
     }
     print()
     print(f"messages posted          {messages} (HTTP, alternating instances, one after another)")
@@ -258,6 +264,7 @@ async def run(
         f"p99 {figures['p99']:.1f}  max {figures['max']:.1f}"
     )
     print(f"fan-out alone (ms)       p50 {figures['fanout_p50']:.1f}  p95 {figures['fanout_p95']:.1f}")
+    print(f"benchmark client CPU     {figures['client_cpu_percent']:.0f} % of one core")
     if layer_redis is not None:
         spent = {name: calls_after[name] - calls_before.get(name, 0) for name in calls_after}
         spent = {name: count for name, count in sorted(spent.items()) if count}
