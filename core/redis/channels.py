@@ -196,6 +196,9 @@ class _Shard(RedisSingleShardConnection):
                     logger.warning("channel layer subscription lost (%s); reconnecting", error)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RECEIVE_RETRY_MAX_SECONDS)
+            except Exception:  # anything else: as channels-redis does, log it and keep receiving
+                logger.exception("unexpected error in the channel layer's receive loop")
+                await asyncio.sleep(RECEIVE_RETRY_MAX_SECONDS)
 
 
 class _LoopLayer(RedisPubSubLoopLayer):
