@@ -48,6 +48,8 @@ def redis_key_prefix(settings, tmp_path: Path) -> Iterator[str]:  # type: ignore
     # Tests never reach the internet: bookmark metadata is fetched only where a test serves it.
     settings.CONTENT_FETCH_METADATA = False
     settings.READER_FETCH_PAGES = False
+    # A message's notifications are written in its request; tests of the job ask for it.
+    settings.MESSAGING_NOTIFY_IN_BACKGROUND = False
     settings.MEDIA_ROOT = tmp_path / "media"  # uploads never land in the working tree
     caches = copy.deepcopy(django_settings.CACHES)
     for config in caches.values():

@@ -117,11 +117,12 @@ class AppCluster:
     key_prefix: str
     instances: int = 2
     template: Path | None = None  # an already migrated database file to copy (saves the migrations)
+    workers: int = 0  # job workers (manage.py jobs_worker) next to the servers, on the same Redis
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="tk-cluster-")))
     # "daphne": one Daphne per instance for everything; "gunicorn": gunicorn for HTTP + Daphne for sockets.
     http_server: Literal["daphne", "gunicorn"] = "daphne"
     gunicorn_workers: int = 2
-    extra_env: dict[str, str] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. CHANNEL_LAYER, REDIS_SENTINELS
     database_url: str | None = None  # instead of the SQLite file (already migrated; not copied)
     ports: list[int] = field(default_factory=list)  # HTTP, per instance
     ws_ports: list[int] = field(default_factory=list)  # WebSocket (Daphne), per instance
@@ -176,6 +177,8 @@ class AppCluster:
                 self._spawn(index)
             for index in range(self.instances):
                 self._wait(index)
+            for index in range(self.workers):
+                self._spawn_worker(index)
         except BaseException:
             self.stop()
             raise
@@ -188,6 +191,16 @@ class AppCluster:
                 self._procs[(index, server)] = subprocess.Popen(
                     self._command(server, port), cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
                 )
+
+    def _spawn_worker(self, index: int) -> None:
+        with (self.workdir / f"worker-{index}.log").open("ab") as out:
+            self._procs[(index, "worker")] = subprocess.Popen(
+                [sys.executable, "manage.py", "jobs_worker", "--name", f"cluster-{index}"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
 
     def _wait(self, index: int) -> None:
         for server in self._servers():

@@ -3,7 +3,9 @@
 ``bench.fanout.run`` starts nothing itself: it is given a two-instance Daphne cluster
 (``bench.appservers``) on the benchmark's state Redis, seeds its own users and group, connects the
 sockets, posts messages and prints its figures. This module calls it, keeps its printout and reads
-the figures back from it, so the numbers in the report are exactly the ones it printed.
+the figures back from it, so the numbers in the report are exactly the ones it printed (plus the
+fan-out alone, from what it returns). A job worker runs next to the servers: it writes the
+notifications (messaging.jobs).
 """
 
 from __future__ import annotations
@@ -60,10 +62,17 @@ def run(redis_url: str, clients: int, messages: int) -> dict[str, Any]:
     prefix = f"tkfanout{uuid.uuid4().hex[:8]}"
     with (
         contextlib.redirect_stdout(printout),
-        AppCluster(redis_url=redis_url, key_prefix=prefix, instances=INSTANCES) as cluster,
+        AppCluster(
+            redis_url=redis_url,
+            key_prefix=prefix,
+            instances=INSTANCES,
+            extra_env=fanout.UNLIMITED_SENDS,
+            workers=1,
+        ) as cluster,
     ):
-        asyncio.run(fanout.run(cluster, clients, messages))
+        returned = asyncio.run(fanout.run(cluster, clients, messages))
     figures = parse(printout.getvalue())
+    figures.update(fanout_p50=returned["fanout_p50"], fanout_p95=returned["fanout_p95"])
     return {
         "clients": clients,
         "messages": messages,

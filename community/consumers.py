@@ -79,9 +79,8 @@ class ChallengeConsumer(AsyncJsonWebsocketConsumer):
 
     async def tk_event(self, message: dict[str, Any]) -> None:
         """Board changes are forwarded; the user's other events belong to the messaging socket."""
-        event = message.get("event", {})
-        if event.get("type") == "leaderboard.updated":
-            await self.send_json(event)
+        if message.get("event_type") == "leaderboard.updated":
+            await self.send(text_data=message["text"])
 
     async def session_revoked(self, message: dict[str, Any]) -> None:
         if self.session_key in message.get("session_keys", []):

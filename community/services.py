@@ -62,7 +62,7 @@ def _announce(challenge_id: int, data: dict[str, Any]) -> None:
         "timestamp": timezone.now().isoformat(),
     }
     broadcast.publish(
-        [broadcast.Outgoing(keys.challenge_group(challenge_id), {"type": broadcast.EVENT, "event": event})]
+        [broadcast.Outgoing(keys.challenge_group(challenge_id), broadcast.event_message(event))]
     )
 
 

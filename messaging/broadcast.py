@@ -15,11 +15,17 @@ channel-layer Redis therefore costs the first request about one bound (its first
 parallel) and later ones nothing, while a large fan-out to a healthy Redis takes as long as it needs.
 Sockets that miss events this way are told to resync when the layer answers again
 (``messaging.consumers``).
+
+An event is serialised once, here, not once per socket: the layer message carries the frame's JSON
+text (``text``) and its type (``event_type``, for consumers that forward only some events), and every
+consumer of the group sends that text as it is. Nothing in an envelope depends on who receives it
+(per-reader parts, such as reference cards, are fetched by the client itself).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -58,20 +64,25 @@ class Outgoing:
     message: dict[str, Any]
 
 
+def event_message(event: dict[str, Any]) -> dict[str, Any]:
+    """The layer message of one socket event (an envelope with a ``type``): its frame, encoded once,
+    and for a new message its conversation and id (sockets track what they forwarded, see upkeep)."""
+    message = {"type": EVENT, "event_type": event["type"], "text": json.dumps(event)}
+    if event["type"] == "message.created":
+        message.update(conversation_id=event["conversation_id"], message_id=event["data"]["id"])
+    return message
+
+
 def to_conversation(event_type: str, conversation_id: int, data: dict[str, Any]) -> Outgoing:
     """An envelope for everyone subscribed to a conversation."""
     return Outgoing(
-        keys.conversation_group(conversation_id),
-        {"type": EVENT, "event": envelope(event_type, conversation_id, data)},
+        keys.conversation_group(conversation_id), event_message(envelope(event_type, conversation_id, data))
     )
 
 
 def to_user(user_id: int, event_type: str, conversation_id: int | None, data: dict[str, Any]) -> Outgoing:
     """An envelope for every socket of one user."""
-    return Outgoing(
-        keys.user_group(user_id),
-        {"type": EVENT, "event": envelope(event_type, conversation_id, data)},
-    )
+    return Outgoing(keys.user_group(user_id), event_message(envelope(event_type, conversation_id, data)))
 
 
 def control(user_id: int, message_type: str, **fields: Any) -> Outgoing:

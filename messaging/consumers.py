@@ -154,9 +154,9 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer, SocketUpkeep):
         """Replay the messages after ``after_id`` as ``message.created``, oldest first."""
         messages, has_more = await _backfill(conversation_id, after_id)
         for data in messages:
-            event = payloads.envelope("message.created", conversation_id, data)
-            self.note_forwarded(event)
-            await self.send_json(event)
+            message = broadcast.event_message(payloads.envelope("message.created", conversation_id, data))
+            self.note_forwarded(message)
+            await self.send(text_data=message["text"])
         last = messages[-1]["id"] if messages else after_id
         await self.send_json(
             payloads.envelope("sync.complete", conversation_id, {"last_id": last, "has_more": has_more})
@@ -292,9 +292,9 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer, SocketUpkeep):
     # --- messages from the channel layer ---------------------------------------------------------
 
     async def tk_event(self, message: dict[str, Any]) -> None:
-        """An envelope for this socket: forward it as it is."""
-        self.note_forwarded(message["event"])
-        await self.send_json(message["event"])
+        """An event for this socket: forward its frame, serialised once by the sender."""
+        self.note_forwarded(message)
+        await self.send(text_data=message["text"])
 
     async def session_revoked(self, message: dict[str, Any]) -> None:
         """Some sessions of this user ended: close if this socket belongs to one of them."""

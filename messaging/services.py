@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from core import jobs
 from messaging import broadcast, payloads, references, selectors, unread
 from messaging.caches import conversations_changed, lists_changed
 from messaging.errors import MessagingError
@@ -296,7 +298,11 @@ def _notify_new_message(
         )
         already = set(pending.values_list("user_id", flat=True))
         if already:
-            pending.update(count=F("count") + 1, message=message, actor=sender, text=text, url=url)
+            pending.update(count=F("count") + 1)
+            # Jobs of two messages may run out of order: the entry shows the newer one.
+            pending.filter(message_id__lt=message.pk).update(
+                message=message, actor=sender, text=text, url=url
+            )
         created += [
             Notification(
                 user_id=uid,
@@ -346,23 +352,72 @@ def send_message(
             .exclude(user_id=user.pk)
             .values_list("user_id", "user__username")
         )
-        notifications = _notify_new_message(conversation, message, user, recipients)
         message = selectors.load_message(message.pk)
         outgoing = [
             broadcast.to_conversation("message.created", conversation.pk, payloads.message_payload(message))
         ]
-        outgoing += [
-            broadcast.to_user(
-                n.user_id, "notification.created", conversation.pk, payloads.notification_payload(n)
-            )
-            for n in notifications
-        ]
         outgoing += _sender_caught_up(user.pk, conversation.pk)
         _on_commit_unread(unread.add_message, list(recipients), conversation.pk)
-        _on_commit_unread(unread.add_notifications, [n.user_id for n in notifications])
         lists_changed([user.pk, *recipients])
-        broadcast.publish(outgoing)
+        broadcast.publish(outgoing)  # first: the live broadcast goes out before the notifications
+        if not _may_notify(conversation, text):
+            pass
+        elif settings.MESSAGING_NOTIFY_IN_BACKGROUND:
+            from messaging.jobs import notify_about_message  # jobs imports this module
+
+            jobs.enqueue_on_commit(notify_about_message, message.pk, inline_if_refused=True)
+        else:
+            _write_notifications(conversation, message, user, recipients)
     return message
+
+
+def _may_notify(conversation: Conversation, body: str) -> bool:
+    """Can a message with ``body`` notify anyone here? (Notes never do; channels only by mention.)"""
+    if conversation.kind == Kind.SELF:
+        return False
+    return conversation.kind != Kind.CHANNEL or bool(mentioned_usernames(body))
+
+
+def _write_notifications(
+    conversation: Conversation, message: Message, sender: Any, recipients: dict[int, str]
+) -> None:
+    """Write the notifications of a new message; after the commit count them unread and push them."""
+    notifications = _notify_new_message(conversation, message, sender, recipients)
+    _on_commit_unread(unread.add_notifications, [n.user_id for n in notifications])
+    broadcast.publish(
+        broadcast.to_user(
+            n.user_id, "notification.created", conversation.pk, payloads.notification_payload(n)
+        )
+        for n in notifications
+    )
+
+
+def notify_about_message(message_id: int) -> None:
+    """The notifications of a message sent earlier (``messaging.jobs.notify_about_message``, or the
+    request itself after its commit when the queue refused the job).
+
+    Members who have read past the message by now (they wrote after it, or opened the conversation)
+    are not notified, nor is anyone twice for one message (a job that runs again), nor anyone about a
+    message deleted meanwhile.
+    """
+    message = (
+        Message.objects.select_related("conversation", "sender")
+        .filter(pk=message_id, deleted_at__isnull=True)
+        .first()
+    )
+    if message is None or message.sender is None:
+        return
+    with transaction.atomic():
+        notified = Notification.objects.filter(message_id=message.pk).values_list("user_id", flat=True)
+        recipients = dict(
+            Membership.objects.filter(
+                conversation_id=message.conversation_id, last_read_message_id__lt=message.pk
+            )
+            .exclude(user_id=message.sender_id)
+            .exclude(user_id__in=list(notified))
+            .values_list("user_id", "user__username")
+        )
+        _write_notifications(message.conversation, message, message.sender, recipients)
 
 
 def _sender_caught_up(user_id: int, conversation_id: int) -> list[broadcast.Outgoing]:

@@ -99,14 +99,15 @@ class SocketUpkeep:
         """Stop catching up (the user left the conversation)."""
         self._watched = None
 
-    def note_forwarded(self, event: dict[str, Any]) -> None:
-        """Remember a ``message.created`` of the watched conversation that went to the client."""
+    def note_forwarded(self, message: dict[str, Any]) -> None:
+        """Remember a ``message.created`` of the watched conversation that went to the client (from
+        the layer message's ``conversation_id`` and ``message_id``: its frame is not parsed again)."""
         if (
             self._watched is not None
-            and event.get("type") == "message.created"
-            and event.get("conversation_id") == self._watched
+            and message.get("event_type") == "message.created"
+            and message.get("conversation_id") == self._watched
         ):
-            self._forwarded.add(int(event["data"]["id"]))
+            self._forwarded.add(int(message["message_id"]))
 
     async def _catch_up(self) -> None:
         if self._watched is None:

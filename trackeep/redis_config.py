@@ -351,8 +351,19 @@ def channel_layer_socket_timeout(role: RedisRole) -> float:
     return float(RedisChannelLayer.brpop_timeout) + role.read_timeout
 
 
-def channel_layer(role: RedisRole, *, prefix: str) -> dict[str, object]:
-    """A ``CHANNEL_LAYERS`` entry using channels-redis on ``role``."""
+CHANNEL_LAYER_BACKENDS = {
+    # channels-redis' pub/sub layer (PUBLISH to a group, one SUBSCRIBE per group and process).
+    "pubsub": "core.redis.channels.TrackeepPubSubChannelLayer",
+    # channels-redis' list layer (group members in sorted sets, a message list per process).
+    "lists": "core.redis.channels.TrackeepChannelLayer",
+}
+
+
+def channel_layer(role: RedisRole, *, prefix: str, kind: str = "pubsub") -> dict[str, object]:
+    """A ``CHANNEL_LAYERS`` entry using channels-redis on ``role``; ``kind`` picks the layer
+    (``CHANNEL_LAYER_BACKENDS``; docs/messaging.md, "Which channel layer")."""
+    if kind not in CHANNEL_LAYER_BACKENDS:
+        raise ValueError(f"CHANNEL_LAYER must be one of {sorted(CHANNEL_LAYER_BACKENDS)}, not {kind!r}")
     # Keyword arguments of the layer's redis.asyncio connection pool (one per host and event loop).
     connection: dict[str, object] = {
         "socket_timeout": channel_layer_socket_timeout(role),
@@ -378,7 +389,7 @@ def channel_layer(role: RedisRole, *, prefix: str) -> dict[str, object]:
         if role.sentinel_tls is not None:
             host["sentinel_kwargs"] = role.sentinel_kwargs()
     return {
-        "BACKEND": "core.redis.channels.TrackeepChannelLayer",
+        "BACKEND": CHANNEL_LAYER_BACKENDS[kind],
         "CONFIG": {
             "hosts": [host],
             "prefix": f"{prefix}:ch",

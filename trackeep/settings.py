@@ -187,8 +187,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Redis missed them (accounts/sessions/stale.py, credentials.py): one small query per interval.
 SESSION_REVOCATIONS_REFRESH_SECONDS = env.float("SESSION_REVOCATIONS_REFRESH_SECONDS", default=2.0)
 
+# Which channels-redis layer: "pubsub" or "lists" (docs/messaging.md, "Which channel layer").
+CHANNEL_LAYER = env.str("CHANNEL_LAYER", default="pubsub")
 CHANNEL_LAYERS = {
-    "default": channel_layer(REDIS_ROLES["channels"], prefix=REDIS_KEY_PREFIX)
+    "default": channel_layer(REDIS_ROLES["channels"], prefix=REDIS_KEY_PREFIX, kind=CHANNEL_LAYER)
     if REDIS_PUBSUB_ENABLED
     else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 }
@@ -267,6 +269,10 @@ MESSAGE_MAX_LENGTH = env.int("MESSAGE_MAX_LENGTH", default=4000)
 MESSAGING_FANOUT_TIMEOUT_SECONDS = env.float("MESSAGING_FANOUT_TIMEOUT_SECONDS", default=0.5)
 # How often an open socket re-checks its session and whether the layer lost its groups (messaging/upkeep.py).
 MESSAGING_SOCKET_CHECK_SECONDS = env.float("MESSAGING_SOCKET_CHECK_SECONDS", default=10.0)
+# A new message's notifications are written by a job after the broadcast (messaging.jobs), so the
+# POST does not wait for them; false: in the request's own transaction (tests, a setup without
+# workers). A queue that refuses the job gets them written in the request after its commit.
+MESSAGING_NOTIFY_IN_BACKGROUND = env.bool("MESSAGING_NOTIFY_IN_BACKGROUND", default=True)
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

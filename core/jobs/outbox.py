@@ -31,12 +31,20 @@ REQUEUE_EVERY = timedelta(seconds=30)
 BATCH = 500
 
 
-def enqueue_on_commit(func: Callable[..., Any], *args: Any, using: str | None = None, **kwargs: Any) -> None:
+def enqueue_on_commit(
+    func: Callable[..., Any],
+    *args: Any,
+    using: str | None = None,
+    inline_if_refused: bool = False,
+    **kwargs: Any,
+) -> None:
     """Enqueue ``func(*args, **kwargs)`` when the current transaction on ``using`` commits.
 
     Outside a transaction it is sent at once. A function that is not a declared job, or arguments
     that are not JSON, fail here, in the caller. If Redis refuses the job at commit time the commit
-    stands and the job waits in the database until Redis takes it.
+    stands and the job waits in the database until Redis takes it; with ``inline_if_refused`` it
+    runs right there instead, in this process (for work that is cheap and should not wait for Redis,
+    such as notification rows).
     """
     options_of(func)
     json.dumps([args, kwargs])  # TypeError now rather than after the commit
@@ -45,7 +53,11 @@ def enqueue_on_commit(func: Callable[..., Any], *args: Any, using: str | None = 
         try:
             enqueue_call(func, args, kwargs)
         except redis.RedisError as exc:
-            defer(func, args, kwargs, exc)
+            if inline_if_refused:
+                logger.warning("Job %s was not enqueued (%s): running it here", job_name(func), exc)
+                func(*args, **kwargs)
+            else:
+                defer(func, args, kwargs, exc)
 
     transaction.on_commit(send, using=using)
 

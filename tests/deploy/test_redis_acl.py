@@ -137,12 +137,12 @@ async def test_channel_layer_as_configured_by_the_app(
 
         member = await layer.new_channel()
         await layer.group_add("conversation.1", member)
-        await layer.group_send("conversation.1", {"type": "chat.message", "text": "hi"})  # Lua EVAL
+        await layer.group_send("conversation.1", {"type": "chat.message", "text": "hi"})  # PUBLISH
         assert (await asyncio.wait_for(layer.receive(member), 5))["text"] == "hi"
         await layer.group_discard("conversation.1", member)
         assert await layer.membership_epoch(max_age=0) == 0  # its marker key is allowed too
     finally:
-        await layer.close_pools()
+        await layer.flush()  # the pub/sub layer's clean-up: it unsubscribes and closes its connections
 
 
 def test_state_instance_never_evicts_and_persists(state_redis: AclRedisProcess) -> None:

@@ -24,6 +24,7 @@ from messaging import services
 from tests.factories import make_user
 from tests.server_logs import checked_cluster
 from tools.redis_process import RedisProcess
+from trackeep.redis_config import CHANNEL_LAYER_BACKENDS
 
 ORIGIN = "http://127.0.0.1"
 
@@ -110,10 +111,14 @@ def freeze(server: RedisProcess, seconds: float) -> None:
 
 
 @pytest.fixture
-def private_layer(settings: Any, tmp_path: Path) -> Iterator[RedisProcess]:
-    """The channel layer (only) on a private redis-server, which the test may freeze or flush."""
+def private_layer(settings: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[RedisProcess]:
+    """The channel layer (only) on a private redis-server, which the test may freeze or flush.
+    Parametrized indirectly with a ``CHANNEL_LAYER`` kind, the test runs on that layer."""
     server = RedisProcess(data_dir=tmp_path / "layer-redis").start()
     layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+    kind = getattr(request, "param", None)
+    if kind is not None:
+        layers["default"]["BACKEND"] = CHANNEL_LAYER_BACKENDS[kind]
     config = layers["default"]["CONFIG"]
     config["hosts"] = [{**config["hosts"][0], "address": server.url}]
     settings.CHANNEL_LAYERS = layers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from django.urls import reverse
 from accounts import services as account_services
 from core.redis import keys
 from messaging import broadcast, services
+from messaging.consumers import MessagingConsumer
 from tests.factories import PASSWORD
 from tests.messaging.conftest import ORIGIN, communicator, connected, next_event, session_key_for
 
@@ -248,7 +250,7 @@ async def test_a_broadcast_to_more_groups_than_pooled_connections_reaches_every_
     items = [broadcast.to_user(index, "notification.created", None, {"n": index}) for index in range(150)]
     await sync_to_async(broadcast.send_now)(items)
     received = [await asyncio.wait_for(layer.receive(channel), timeout=2) for channel in channels]
-    assert [m["event"]["data"]["n"] for m in received] == list(range(150))
+    assert [json.loads(m["text"])["data"]["n"] for m in received] == list(range(150))
 
 
 async def test_a_page_socket_listens_to_all_its_recent_conversations(
@@ -267,3 +269,28 @@ async def test_a_page_socket_listens_to_all_its_recent_conversations(
     event = await next_event(comm, "message.created")
     assert event["data"]["body"] == "news for everyone"
     await comm.disconnect()
+
+
+async def test_an_event_is_serialised_once_for_all_the_sockets_of_its_group(
+    direct: Any, alice: Any, bob: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sender encodes the frame; each consumer forwards that text (issue 12, "Fan-out")."""
+    sockets = [await connected(f"/ws/messages/{direct.pk}/", await login(alice)) for _ in range(3)]
+    encoded: list[Any] = []
+    original = MessagingConsumer.encode_json
+
+    async def counting(cls: Any, content: Any) -> str:
+        encoded.append(content)
+        return await original(content)
+
+    monkeypatch.setattr(MessagingConsumer, "encode_json", classmethod(counting))
+    message = await send(bob, direct.pk, "one frame for everyone")
+    frames = []
+    for socket in sockets:
+        while '"message.created"' not in (frame := await socket.receive_from(timeout=2)):
+            pass
+        frames.append(frame)
+    assert encoded == []  # no consumer encoded the event again
+    assert len(set(frames)) == 1 and json.loads(frames[0])["data"]["id"] == message.pk
+    for socket in sockets:
+        await socket.disconnect()

@@ -202,3 +202,12 @@ def test_sentinel_can_be_limited_to_some_roles(env) -> None:  # type: ignore[no-
 def test_unknown_role_is_rejected(env) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="unknown Redis role"):
         role_settings(env(), "queue")
+
+
+def test_the_channel_layer_kind_picks_the_backend(env) -> None:  # type: ignore[no-untyped-def]
+    role = role_settings(env(), "channels")
+    assert channel_layer(role, prefix="tk")["BACKEND"] == "core.redis.channels.TrackeepPubSubChannelLayer"
+    lists = channel_layer(role, prefix="tk", kind="lists")
+    assert lists["BACKEND"] == "core.redis.channels.TrackeepChannelLayer"
+    with pytest.raises(ValueError, match="CHANNEL_LAYER"):
+        channel_layer(role, prefix="tk", kind="memory")
