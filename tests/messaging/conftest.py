@@ -131,7 +131,9 @@ def private_layer(settings: Any, tmp_path: Path, request: pytest.FixtureRequest)
 
 def socket_headers(cluster: AppCluster, session: str) -> dict[str, str]:
     """What a browser signed in with ``session`` sends when it opens a socket on ``cluster``."""
-    return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}", "Origin": cluster.url(0, "")}
+    # The page's origin is the socket's (behind compose's nginx, gunicorn and Daphne share one).
+    origin = cluster.ws_url(0, "").replace("ws://", "http://", 1)
+    return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}", "Origin": origin}
 
 
 def post_message(
