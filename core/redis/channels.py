@@ -44,7 +44,7 @@ from channels_redis.utils import _wrap_close, create_pool
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from core.redis import keys
+from core.redis import keys, sentinel
 
 logger = logging.getLogger("core.redis")
 
@@ -181,11 +181,20 @@ class _Shard(RedisSingleShardConnection):
         self._ensure_redis()
         return cast(redis.asyncio.Redis, self._redis)
 
+    async def _follow_primary(self) -> None:
+        """Behind Sentinel: close a subscription left on a replaced primary; the next read reconnects
+        through Sentinel and subscribes again (and sockets resync)."""
+        connection = self._pubsub.connection if self._pubsub else None
+        if connection is not None and not await sentinel.still_on_primary(connection):
+            logger.warning("channel layer subscription on a replaced primary; moving to the new one")
+            await connection.disconnect()
+
     async def _do_receiving(self) -> None:
         delay = RECEIVE_RETRY_SECONDS
         while True:
             try:
                 if self._pubsub and self._pubsub.subscribed:
+                    await self._follow_primary()
                     message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=0.1)
                     self._receive_message(message)
                 else:

@@ -196,3 +196,18 @@ class AsyncSentinelPrimaryConnection(AsyncSentinelManagedConnection):
 
 class AsyncSentinelPrimarySSLConnection(AsyncSentinelPrimaryConnection, AsyncSSLConnection):
     """``AsyncSentinelPrimaryConnection`` over TLS."""
+
+
+async def still_on_primary(connection: Any) -> bool:
+    """For a connection held open, never lent again (the channel layer's subscription): False when
+    Sentinel now names another primary (asked at most every ``PRIMARY_CHECK_SECONDS`` per pool).
+    A subscription left on a demoted primary hears nothing the new one's publishers send."""
+    if not isinstance(connection, AsyncSentinelPrimaryConnection) or not connection.is_connected:
+        return True
+    pool: Any = connection.connection_pool
+    if not pool.is_master:
+        return True
+    if _due(pool):
+        with contextlib.suppress(redis.ConnectionError):
+            await _ask_async(pool)
+    return not _elsewhere(connection, pool.master_address)

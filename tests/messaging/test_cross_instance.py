@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import time
 from collections.abc import Iterator
@@ -12,7 +11,7 @@ import pytest
 import redis
 from websockets.sync.client import connect
 
-from bench.appservers import AppCluster, http_json
+from bench.appservers import AppCluster, form_request, http_json
 from tests.messaging.conftest import next_created, post_message, socket_headers
 from tests.server_logs import checked_cluster, checked_redis
 from tools.redis_process import RedisProcess
@@ -71,13 +70,7 @@ def cluster_on_private_redis(
 
 def status_of(cluster: AppCluster, index: int, method: str, path: str, session: str) -> int:
     """The status of one request (redirects not followed), with a session cookie and a CSRF token."""
-    connection = http.client.HTTPConnection("127.0.0.1", cluster.ports[index], timeout=60)
-    csrf = "a" * 32
-    headers = {"Cookie": f"sessionid={session}; csrftoken={csrf}", "X-CSRFToken": csrf}
-    connection.request(method, path, headers=headers)
-    status = connection.getresponse().status
-    connection.close()
-    return status
+    return form_request(cluster.ports[index], method, path, session, timeout=60)[0]
 
 
 def test_a_sign_out_the_state_redis_could_not_take_holds_on_the_other_instance(

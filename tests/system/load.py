@@ -11,11 +11,9 @@ has) when the socket closes.
 
 from __future__ import annotations
 
-import http.client
 import json
 import threading
 import time
-import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +21,8 @@ from typing import Any
 from websockets.exceptions import WebSocketException
 from websockets.sync.client import connect
 
-CSRF = "a" * 32  # any well-formed token works when cookie and header agree
+from bench.appservers import form_request
+
 REQUEST_TIMEOUT_SECONDS = 30.0
 UNLIMITED = {"limit": 1_000_000}
 
@@ -77,25 +76,17 @@ def request(
     json_reply: bool = False,
 ) -> tuple[int | str, str]:
     """One request with a session cookie and a CSRF token; (status or failure name, body)."""
-    headers = {"Cookie": f"sessionid={session}; csrftoken={CSRF}", "X-CSRFToken": CSRF}
-    body = urllib.parse.urlencode(form) if form is not None else None
-    if body is not None:
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    if json_reply:
-        headers["Accept"] = "application/json"
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT_SECONDS)
     try:
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.read().decode(errors="replace")
+        status, text, _ = form_request(
+            port, method, path, session, form, timeout=REQUEST_TIMEOUT_SECONDS, accept_json=json_reply
+        )
+        return status, text
     except ConnectionRefusedError:
         return "refused", ""
     except TimeoutError:
         return "timeout", ""
     except OSError as error:  # reset or closed by an instance that is shutting down
         return "error", repr(error)
-    finally:
-        connection.close()
 
 
 def accepted(status: int | str) -> bool:

@@ -16,12 +16,10 @@ queued and run (job-queue writes); the logs of every process hold no traceback.
 
 from __future__ import annotations
 
-import http.client
 import json
 import sqlite3
 import threading
 import time
-import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,7 +28,7 @@ from pathlib import Path
 import pytest
 from websockets.sync.client import connect
 
-from bench.appservers import AppCluster, http_json
+from bench.appservers import AppCluster, form_request, http_json
 from tests.jobs import processes
 from tests.messaging.conftest import socket_headers
 from tests.server_logs import REDIS_FAILURE_MARKERS, assert_clean_logs, checked_cluster
@@ -65,22 +63,13 @@ class Load:
     def request(
         self, index: int, method: str, path: str, session: str, form: dict[str, str] | None = None
     ) -> int:
-        connection = http.client.HTTPConnection("127.0.0.1", self.cluster.ports[index], timeout=60)
-        csrf = "a" * 32
-        headers = {"Cookie": f"sessionid={session}; csrftoken={csrf}", "X-CSRFToken": csrf}
-        body = urllib.parse.urlencode(form) if form is not None else None
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        text = response.read().decode(errors="replace")
-        connection.close()
+        status, text, _ = form_request(self.cluster.ports[index], method, path, session, form, timeout=60)
         with self.lock:
             self.requests += 1
-            self.statuses[response.status] += 1
-            if response.status >= 500:
-                self.failures.append(f"{method} {path}: {response.status} {text[:300]}")
-        return response.status
+            self.statuses[status] += 1
+            if status >= 500:
+                self.failures.append(f"{method} {path}: {status} {text[:300]}")
+        return status
 
     def send_message(self, index: int, n: int) -> None:
         started = time.monotonic()
@@ -155,6 +144,7 @@ def cluster(
         redis_url="redis://127.0.0.1:9/0",
         key_prefix=redis_key_prefix,
         template=migrated_database,
+        http_server="gunicorn",  # as compose runs it: gunicorn for HTTP, Daphne for sockets
         extra_env={
             "REDIS_SENTINELS": group.sentinels_env,
             "REDIS_SENTINEL_MASTER": MASTER_NAME,

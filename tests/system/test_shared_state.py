@@ -4,8 +4,6 @@ rate-limit budget, cache invalidation and messages made on one instance hold on 
 
 from __future__ import annotations
 
-import http.client
-import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bench.appservers import AppCluster, http_json
+from bench.appservers import AppCluster, form_request, http_json
 from tests.server_logs import checked_cluster, checked_redis
 from tools.redis_process import RedisProcess
 
@@ -43,17 +41,8 @@ def cluster(
 def request(
     app: AppCluster, index: int, method: str, path: str, session: str, form: dict[str, str] | None = None
 ) -> tuple[int, str]:
-    connection = http.client.HTTPConnection("127.0.0.1", app.ports[index], timeout=30)
-    csrf = "a" * 32
-    headers = {"Cookie": f"sessionid={session}; csrftoken={csrf}", "X-CSRFToken": csrf}
-    body = urllib.parse.urlencode(form) if form is not None else None
-    if body is not None:
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    connection.request(method, path, body=body, headers=headers)
-    response = connection.getresponse()
-    text = response.read().decode(errors="replace")
-    connection.close()
-    return response.status, text
+    status, text, _ = form_request(app.ports[index], method, path, session, form)
+    return status, text
 
 
 def test_session_cache_messages_and_limits_are_shared_by_both_instances(cluster: AppCluster) -> None:

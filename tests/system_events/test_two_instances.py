@@ -4,17 +4,15 @@ a delete too; a process-cache invalidation reaches both; an analytics refresh is
 
 from __future__ import annotations
 
-import http.client
 import subprocess
 import sys
 import time
-import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bench.appservers import ROOT, AppCluster
+from bench.appservers import ROOT, AppCluster, form_request
 from tests.server_logs import checked_cluster, checked_redis
 from tools.redis_process import RedisProcess
 
@@ -30,25 +28,9 @@ def cluster(migrated_database: Path, redis_key_prefix: str, tmp_path: Path) -> I
             yield app
 
 
-def request(
-    app: AppCluster, index: int, method: str, path: str, session: str, form: dict[str, str] | None = None
-) -> http.client.HTTPResponse:
-    connection = http.client.HTTPConnection("127.0.0.1", app.ports[index], timeout=30)
-    csrf = "a" * 32
-    headers = {"Cookie": f"sessionid={session}; csrftoken={csrf}", "X-CSRFToken": csrf}
-    body = urllib.parse.urlencode(form) if form is not None else None
-    if body is not None:
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    connection.request(method, path, body=body, headers=headers)
-    response = connection.getresponse()
-    response.read()
-    connection.close()
-    return response
-
-
 def search_limit_on(app: AppCluster, index: int, session: str) -> tuple[int, str]:
-    response = request(app, index, "GET", "/search/?q=x", session)
-    return response.status, response.headers["RateLimit-Limit"]
+    status, _, headers = form_request(app.ports[index], "GET", "/search/?q=x", session)
+    return status, headers["RateLimit-Limit"]
 
 
 def limit_on_b_becomes(app: AppCluster, session: str, expected: str) -> int:
@@ -82,20 +64,22 @@ def test_a_policy_changed_in_the_admin_on_a_limits_the_next_requests_on_b(cluste
     assert search_limit_on(cluster, 1, alice) == (200, "100")  # B has its policy table loaded
 
     form = {"policy": "search", "limit": "3", "window": "60", "note": "incident", "_continue": "1"}
-    saved = request(cluster, 0, "POST", "/admin/core/ratelimitoverride/add/", root, form)
-    assert saved.status == 302, saved.status
-    change_url = saved.headers["Location"]  # /admin/core/ratelimitoverride/<id>/change/
+    status, _, headers = form_request(
+        cluster.ports[0], "POST", "/admin/core/ratelimitoverride/add/", root, form
+    )
+    assert status == 302, status
+    change_url = headers["Location"]  # /admin/core/ratelimitoverride/<id>/change/
     stale = [limit_on_b_becomes(cluster, alice, "3")]
     # alice spent one unit under the old figures, one in the poll above: one left, then refused.
     assert search_limit_on(cluster, 1, alice) == (200, "3")
     assert search_limit_on(cluster, 1, alice) == (429, "3")
 
-    changed = request(cluster, 0, "POST", change_url, root, {**form, "limit": "5", "_save": "1"})
-    assert changed.status == 302
+    changed = form_request(cluster.ports[0], "POST", change_url, root, {**form, "limit": "5", "_save": "1"})
+    assert changed[0] == 302
     stale.append(limit_on_b_becomes(cluster, alice, "5"))
 
     delete_url = change_url.replace("/change/", "/delete/")
-    assert request(cluster, 0, "POST", delete_url, root, {"post": "yes"}).status == 302
+    assert form_request(cluster.ports[0], "POST", delete_url, root, {"post": "yes"})[0] == 302
     stale.append(limit_on_b_becomes(cluster, alice, "100"))
     # Usually 0 each time: B's listener has the event before the next request reaches B. Under load
     # (this machine is shared) B may answer one request first; the bound above is what must hold.
