@@ -77,7 +77,9 @@ def test_tick_a_task_in_a_note_and_preview_while_typing(page: Any) -> None:
     note = services.create_note(owner, title="Groceries", content="- [ ] milk\n- [ ] bread")
     page.goto(f"{page.base_url}/content/notes/{note.pk}/")
     page.evaluate("window.__stillTheSamePage = true")
-    page.locator('#note-body input[data-task="1"]').check()
+    # The box is ticked in the page at once; the note is saved when the server has answered the POST.
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.locator('#note-body input[data-task="1"]').check()
     page.wait_for_function(
         "document.querySelector('#note-body input[data-task=\"1\"]').checked"
         " && !document.querySelector('#note-body input[data-task=\"0\"]').checked"
